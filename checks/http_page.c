@@ -1,0 +1,107 @@
+/* http_page.c — fetching the start page within the target's origin, recorded as observations. */
+#include "http_page.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "http.h"
+#include "scan.h"
+#include "strbuf.h"
+#include "target.h"
+#include "util.h"
+
+/* Is `url` on the target's https origin? Redirects elsewhere are recorded, never followed. */
+static int same_origin(const struct target *t, const char *url)
+{
+    struct strbuf o = STRBUF_INIT;
+    int host_v6 = strchr(t->host, ':') != NULL;
+    strbuf_addf(&o, host_v6 ? "https://[%s]" : "https://%s", t->host);
+    if (t->port != 443)
+        strbuf_addf(&o, ":%d", t->port);
+    size_t n = o.len;
+    int same = strncasecmp(url, o.buf, n) == 0 && (url[n] == '/' || url[n] == '\0' ||
+                                                  url[n] == '?');
+    if (!same && t->port == 443) {
+        strbuf_adds(&o, ":443");
+        same = strncasecmp(url, o.buf, o.len) == 0 &&
+               (url[o.len] == '/' || url[o.len] == '\0' || url[o.len] == '?');
+    }
+    strbuf_release(&o);
+    return same;
+}
+
+static json_t *lossy(const char *s)
+{
+    return json_string_lossy(s, strlen(s));
+}
+
+static json_t *headers_object(const json_t *pairs)
+{
+    json_t *h = json_object();
+    size_t i;
+    json_t *pair;
+    json_array_foreach(pairs, i, pair) {
+        const char *name = json_string_value(json_array_get(pair, 0));
+        json_t *vals = json_object_get(h, name);
+        if (!vals) {
+            vals = json_array();
+            json_object_set_new(h, name, vals);
+        }
+        json_array_append(vals, json_array_get(pair, 1));
+    }
+    return h;
+}
+
+int http_page_observe(struct scan *scan, struct target *t, json_t *obs, const char *check_id)
+{
+    if (json_object_get(obs, "final_url"))
+        return 0;
+    const char *prev_err = json_string_value(json_object_get(obs, "fetch_error"));
+    if (prev_err)
+        return obs_error(obs, check_id, "%s", prev_err);
+    json_t *chain = json_array();
+    char *url = strdup(t->url);
+    struct coc_error e = { "" };
+    int rc = -1;
+    json_object_set_new(obs, "url", json_string(t->url));
+    for (int hop = 0; url; hop++) {
+        struct http_response resp;
+        struct http_request req = { .url = url };
+        scan->probes++;
+        if (http_fetch(scan, &req, &resp, &e) < 0) {
+            json_object_set_new(obs, "fetch_error", lossy(e.msg));
+            obs_error(obs, check_id, "%s", e.msg);
+            break;
+        }
+        json_t *step = json_object();
+        json_object_set_new(step, "url", lossy(url));
+        json_object_set_new(step, "status", json_integer(resp.status));
+        if (resp.location)
+            json_object_set_new(step, "location", lossy(resp.location));
+        json_object_set_new(step, "headers", headers_object(resp.headers));
+        json_array_append_new(chain, step);
+        int redirect = resp.status >= 300 && resp.status < 400 && resp.location;
+        if (!redirect || hop == HTTP_PAGE_MAX_REDIRECTS || !same_origin(t, resp.location)) {
+            json_object_set_new(obs, "final_url", lossy(url));
+            json_object_set_new(obs, "status", json_integer(resp.status));
+            json_object_set_new(obs, "headers", headers_object(resp.headers));
+            if (resp.headers_truncated)
+                json_object_set_new(obs, "headers_truncated", json_true());
+            if (redirect)
+                json_object_set_new(obs, "redirect_not_followed",
+                                    json_string(hop == HTTP_PAGE_MAX_REDIRECTS
+                                                    ? "too many redirects"
+                                                    : "leaves the target's origin"));
+            http_response_release(&resp);
+            rc = 0;
+            break;
+        }
+        free(url);
+        url = strdup(resp.location);
+        http_response_release(&resp);
+    }
+    free(url);
+    json_object_set_new(obs, "chain", chain);
+    return rc;
+}

@@ -1,0 +1,59 @@
+/* registry.c — one row per check; adding a check means adding a row here, never a branch. */
+#include "registry.h"
+
+#include <string.h>
+
+#include "util.h"
+
+extern const struct check check_tls_protocols;
+extern const struct check check_headers_hsts;
+
+static const struct check *const registry[] = {
+    &check_tls_protocols,
+    &check_headers_hsts,
+};
+
+size_t check_count(void)
+{
+    return sizeof registry / sizeof registry[0];
+}
+
+const struct check *check_at(size_t i)
+{
+    return i < check_count() ? registry[i] : NULL;
+}
+
+const struct check *check_find(const char *id)
+{
+    for (size_t i = 0; i < check_count(); i++)
+        if (strcmp(registry[i]->id, id) == 0)
+            return registry[i];
+    return NULL;
+}
+
+const struct expect_key *check_expect_key(const struct check *c, const char *name)
+{
+    for (const struct expect_key *k = c->expect_keys; k && k->name; k++)
+        if (strcmp(k->name, name) == 0)
+            return k;
+    return NULL;
+}
+
+const char *check_obs_key(const struct check *c)
+{
+    return strcmp(c->family, "headers") == 0 ? "http" : c->family;
+}
+
+const char *check_suggest(const char *id)
+{
+    const char *best = NULL;
+    int best_d = 4;
+    for (size_t i = 0; i < check_count(); i++) {
+        int d = edit_distance(id, registry[i]->id);
+        if (d < best_d) {
+            best_d = d;
+            best = registry[i]->id;
+        }
+    }
+    return best;
+}

@@ -1,0 +1,206 @@
+/*
+ * tls_probe.c — the raw-hello probe the TLS family is built on. It speaks only as much TLS as it
+ * takes to get a ServerHello, so it can offer what the local OpenSSL no longer supports and costs
+ * one round trip per question.
+ */
+#include "tls_probe.h"
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cipher_table.h"
+#include "net.h"
+#include "target.h"
+#include "tls_hello.h"
+#include "util.h"
+
+#define READ_CHUNK 16384
+
+/* Ephemeral key-share public keys: valid points, so a server that picks one can proceed. */
+static int keyshares(uint8_t x25519[32], uint8_t p256[65])
+{
+    int rc = -1;
+    size_t len = 32;
+    EVP_PKEY *x = EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
+    EVP_PKEY *p = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    if (x && p && EVP_PKEY_get_raw_public_key(x, x25519, &len) == 1 && len == 32 &&
+        EVP_PKEY_get_octet_string_param(p, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, p256, 65, &len) ==
+            1 &&
+        len == 65)
+        rc = 0;
+    EVP_PKEY_free(x);
+    EVP_PKEY_free(p);
+    return rc;
+}
+
+/* Every registry suite a hello of this version can offer. Caller frees. */
+static uint16_t *suites_for(uint16_t version, size_t *n)
+{
+    uint16_t *out = malloc(cipher_suites_count * sizeof *out);
+    *n = 0;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < cipher_suites_count; i++) {
+        unsigned f = cipher_suites[i].flags;
+        if (f & CS_SCSV)
+            continue;
+        if ((version == TLS_V_13) != !!(f & CS_TLS13))
+            continue;
+        out[(*n)++] = cipher_suites[i].code;
+    }
+    return out;
+}
+
+static int build_hello(const struct target *t, const struct tls_probe *p, struct tls_writer *w)
+{
+    uint8_t rnd[32], x25519[32], p256[65];
+    if (RAND_bytes(rnd, sizeof rnd) != 1)
+        return -1;
+    if (p->version == TLS_V_SSL2)
+        return tls_hello_build_sslv2(rnd, w);
+    size_t n = p->n_suites;
+    uint16_t *own = NULL;
+    const uint16_t *suites = p->suites;
+    if (!suites) {
+        own = suites_for(p->version, &n);
+        suites = own;
+        if (!own)
+            return -1;
+    }
+    struct tls_hello_opts o = {
+        .version = p->version,
+        .suites = suites,
+        .n_suites = n,
+        .sni = t->host_is_ip ? NULL : t->host,
+        .renegotiation_info = 1,
+        .random = rnd,
+    };
+    if (p->version == TLS_V_13) {
+        if (keyshares(x25519, p256) < 0) {
+            free(own);
+            return -1;
+        }
+        o.x25519_pub = x25519;
+        o.p256_pub = p256;
+    }
+    int rc = tls_hello_build(&o, w);
+    free(own);
+    return rc;
+}
+
+void tls_probe_run(const struct target *t, struct tls_probe *p)
+{
+    struct coc_error e = { "" };
+    struct tls_writer w;
+    uint8_t *buf = NULL;
+    tls_flight_init(&p->flight, p->version);
+    tls_wr_init(&w);
+    p->connected = p->answered = 0;
+    p->error[0] = '\0';
+    int fd = net_connect(t->host, t->port, p->timeout_ms, &e);
+    if (fd < 0) {
+        snprintf(p->error, sizeof p->error, "%s", e.msg);
+        goto out;
+    }
+    p->connected = 1;
+    if (build_hello(t, p, &w) < 0 || w.err) {
+        snprintf(p->error, sizeof p->error, "could not build the ClientHello");
+        goto out;
+    }
+    int64_t deadline = clock_ms() + p->timeout_ms;
+    if (net_send_all(fd, w.buf, w.len, deadline, &e) < 0) {
+        snprintf(p->error, sizeof p->error, "%s", e.msg);
+        goto out;
+    }
+    buf = malloc(READ_CHUNK);
+    if (!buf)
+        goto out;
+    for (;;) {
+        ssize_t r = net_recv(fd, buf, READ_CHUNK, deadline, &e);
+        if (r <= 0) {
+            snprintf(p->error, sizeof p->error, "%s",
+                     r == 0 ? "connection closed without a ServerHello" : e.msg);
+            break;
+        }
+        if (tls_flight_feed(&p->flight, buf, (size_t)r) != TLS_FL_NEED_MORE) {
+            p->answered = 1;
+            break;
+        }
+    }
+out:
+    free(buf);
+    tls_wr_release(&w);
+    net_close(fd);
+}
+
+static void *probe_thread(void *arg)
+{
+    void **a = arg;
+    tls_probe_run(a[0], a[1]);
+    return NULL;
+}
+
+void tls_probe_run_all(const struct target *t, struct tls_probe *probes, size_t n)
+{
+    pthread_t *th = calloc(n, sizeof *th);
+    void **args = calloc(2 * n, sizeof *args);
+    int *started = calloc(n, sizeof *started);
+    for (size_t i = 0; i < n; i++) {
+        if (th && args && started) {
+            args[2 * i] = (void *)t;
+            args[2 * i + 1] = &probes[i];
+            started[i] = pthread_create(&th[i], NULL, probe_thread, &args[2 * i]) == 0;
+        }
+        if (!started || !started[i])
+            tls_probe_run(t, &probes[i]); /* no thread: run it here, just slower */
+    }
+    for (size_t i = 0; started && i < n; i++)
+        if (started[i])
+            pthread_join(th[i], NULL);
+    free(th);
+    free(args);
+    free(started);
+}
+
+void tls_probe_release(struct tls_probe *p)
+{
+    tls_flight_release(&p->flight);
+}
+
+int tls_probe_accepted(const struct tls_probe *p)
+{
+    const struct tls_flight *f = &p->flight;
+    if (!f->seen_server_hello)
+        return 0;
+    if (p->version == TLS_V_SSL2)
+        return f->sslv2 && f->n_sslv2_ciphers > 0;
+    return f->server_version == p->version;
+}
+
+void tls_probe_describe(const struct tls_probe *p, char *buf, size_t n)
+{
+    const struct tls_flight *f = &p->flight;
+    if (tls_probe_accepted(p)) {
+        snprintf(buf, n, f->is_hrr ? "accepted (HelloRetryRequest)" : "accepted");
+    } else if (f->seen_server_hello) {
+        const char *v = tls_version_name(f->server_version);
+        snprintf(buf, n, "answered with %s", v ? v : "an unknown version");
+    } else if (f->status == TLS_FL_ALERT) {
+        const char *a = tls_alert_name(f->alert_desc);
+        if (f->sslv2)
+            snprintf(buf, n, "SSLv2 error %u", f->sslv2_error);
+        else
+            snprintf(buf, n, "alert %s", a ? a : "unknown");
+    } else if (f->status == TLS_FL_NOT_TLS) {
+        snprintf(buf, n, "the server does not speak TLS");
+    } else if (f->status == TLS_FL_MALFORMED) {
+        snprintf(buf, n, "malformed answer: %s", f->reason ? f->reason : "?");
+    } else {
+        snprintf(buf, n, "%s", p->error[0] ? p->error : "no answer");
+    }
+}

@@ -1,0 +1,37 @@
+/* tls_probe.h — one raw-hello probe: connect, send a hand-built ClientHello, read the flight. */
+#ifndef COC_TLS_PROBE_H
+#define COC_TLS_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tls_parse.h"
+
+struct target;
+
+struct tls_probe {
+    /* in */
+    uint16_t version;       /* TLS_V_SSL2 .. TLS_V_13 */
+    const uint16_t *suites; /* NULL: every registry suite valid for the version */
+    size_t n_suites;
+    int timeout_ms;
+    /* out */
+    int connected;          /* a TCP connection was made (counts as a probe) */
+    int answered;           /* tls_flight_feed reached a verdict (DONE, ALERT, …) */
+    struct tls_flight flight;
+    char error[160];        /* transport problem: refused, timed out, closed silently */
+};
+
+/* Run one probe against t. Always fills p (check p->error and p->flight.status); release after. */
+void tls_probe_run(const struct target *t, struct tls_probe *p);
+/* Run several probes concurrently (one thread each). */
+void tls_probe_run_all(const struct target *t, struct tls_probe *probes, size_t n);
+void tls_probe_release(struct tls_probe *p);
+
+/* Did the server accept the probed version? (a ServerHello, or HRR, for exactly that version) */
+int tls_probe_accepted(const struct tls_probe *p);
+/* A short description of what happened, for observations ("accepted", "alert
+ * protocol_version", "answered with TLSv1.2", "connection closed", …) into buf. */
+void tls_probe_describe(const struct tls_probe *p, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * report.h — the canonical JSON report: built during a scan, and the only input of every other
+ * output format (the terminal summary today; HTML, SARIF and JUnit render from it too).
+ */
+#ifndef COC_REPORT_H
+#define COC_REPORT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "profile.h"
+
+#define REPORT_SCHEMA "https://cocscan.nz/schema/report/v1"
+
+struct target;
+
+/* A new report document for a run under profile p. */
+json_t *report_new(const struct profile *p, enum severity fail_on);
+
+/* Append a target; observations and results are stolen. unreachable: why it could not be
+ * scanned, or NULL. */
+void report_add_target(json_t *rep, const struct target *t, json_t *observations, json_t *results,
+                       const char *unreachable);
+
+/* Compute verdicts and summaries and stamp finished_at. */
+void report_finish(json_t *rep);
+
+/* The process exit code the report implies: 0 compliant, 1 non-compliant, 3 nothing scanned. */
+int report_exit_code(const json_t *rep);
+
+/* Serialise (pretty, UTF-8, trailing newline). Caller frees. */
+char *report_dump(const json_t *rep);
+
+/* The person-readable summary (reports/report_text.c). color: use ANSI colours. */
+void report_write_text(const json_t *rep, FILE *out, int color);
+
+#endif

@@ -1,0 +1,23 @@
+/* cli.h — the subcommands of the cocscan command line and their shared conventions. */
+#ifndef COC_CLI_H
+#define COC_CLI_H
+
+enum exit_code {
+    EXIT_COMPLIANT = 0,
+    EXIT_NONCOMPLIANT = 1,
+    EXIT_USAGE = 2,   /* usage, profile or input error */
+    EXIT_NOSCAN = 3,  /* nothing could be scanned, or an internal error */
+};
+
+int cmd_scan(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_checks(int argc, char **argv);
+
+/* Print "cocscan CMD: message (try 'cocscan CMD --help')" and return EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report a getopt failure (unknown option, missing argument) as one line. */
+int cli_bad_option(const char *cmd, int opt, char **argv);
+/* Should output to this stream be coloured? (a terminal, and NO_COLOR unset) */
+int cli_use_color(int fd);
+
+#endif

@@ -1,0 +1,214 @@
+/* cmd_scan.c — `cocscan scan`: parse options, load the profile, observe and judge each target,
+ * write the JSON report and the terminal summary, and turn the verdict into the exit code. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "eval.h"
+#include "log.h"
+#include "net.h"
+#include "profile.h"
+#include "report.h"
+#include "scan.h"
+#include "target.h"
+#include "util.h"
+
+static const char scan_usage[] =
+    "Usage: cocscan scan [OPTIONS] URL...\n"
+    "\n"
+    "Probe each URL (https://host[:port][/path]; a bare host means https) and judge what was\n"
+    "observed against a profile. A report a person can read goes to stdout; --json writes the\n"
+    "canonical machine-readable report.\n"
+    "\n"
+    "Options:\n"
+    "  -p, --profile NAME|FILE  profile to judge against (default: " PROFILE_DEFAULT ");\n"
+    "                           see `cocscan profile list`\n"
+    "  -j, --json FILE|-        write the JSON report to FILE ('-' = stdout, which also\n"
+    "                           suppresses the readable report)\n"
+    "      --fail-on SEVERITY   lowest severity whose failure makes the exit code 1:\n"
+    "                           info, low (default), medium, high, critical\n"
+    "  -t, --timeout SECONDS    deadline for each connect, read and HTTP request (default 10)\n"
+    "  -c, --checks LIST        run only these checks or families, comma-separated\n"
+    "                           (e.g. tls.protocols,headers); other controls are skipped\n"
+    "      --ca-file FILE       PEM bundle of trusted CAs instead of the system store\n"
+    "  -q, --quiet              no readable report on stdout (errors still go to stderr)\n"
+    "  -v, --verbose            say what is being probed on stderr (-vv for more)\n"
+    "  -h, --help               show this help\n"
+    "\n"
+    "Colour is used only on a terminal and never when NO_COLOR is set.\n"
+    "Exit codes: 0 compliant, 1 non-compliant or incomplete (a fail or error at or above\n"
+    "--fail-on), 2 usage, profile or input error, 3 no target could be scanned.\n"
+    "\n"
+    "Example:\n"
+    "  cocscan scan https://portal.example.nz --profile nz-health-portal --json report.json\n";
+
+struct scan_opts {
+    const char *profile;
+    const char *json;
+    const char *checks;
+    enum severity fail_on;
+    int quiet;
+};
+
+static int parse_timeout(const char *s, int *ms)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0.1 && v <= 600))
+        return -1;
+    *ms = (int)(v * 1000.0);
+    return 0;
+}
+
+static int output_writable(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return 0;
+    char *dup = strdup(path);
+    if (!dup)
+        return -1;
+    char *slash = strrchr(dup, '/');
+    const char *dir = ".";
+    if (slash) {
+        *slash = '\0';
+        dir = slash == dup ? "/" : dup;
+    }
+    int rc = access(dir, W_OK);
+    free(dup);
+    return rc;
+}
+
+static void scan_target(struct scan *scan, struct target *t, const struct profile *prof,
+                        const struct selection *sel, json_t *report)
+{
+    struct coc_error e = { "" };
+    json_t *observations = json_object();
+    const char *unreachable = NULL;
+    log_debug(1, "%s: connecting to %s port %d", t->url, t->host, t->port);
+    int fd = net_connect(t->host, t->port, scan->timeout_ms, &e);
+    scan->probes++;
+    if (fd < 0) {
+        unreachable = e.msg;
+        log_err("%s: %s", t->url, e.msg);
+    } else {
+        net_close(fd);
+        eval_observe(scan, t, prof, sel, observations);
+    }
+    json_t *results = eval_judge(observations, prof, sel, unreachable);
+    report_add_target(report, t, observations, results, unreachable);
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "profile", required_argument, NULL, 'p' },
+        { "json", required_argument, NULL, 'j' },
+        { "fail-on", required_argument, NULL, 'F' },
+        { "timeout", required_argument, NULL, 't' },
+        { "checks", required_argument, NULL, 'c' },
+        { "ca-file", required_argument, NULL, 'A' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct scan_opts o = { .profile = PROFILE_DEFAULT, .fail_on = SEV_LOW };
+    struct scan scan = { .timeout_ms = 10000 };
+    int opt;
+    opterr = 0;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, ":p:j:t:c:qvh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'p': o.profile = optarg; break;
+        case 'j': o.json = optarg; break;
+        case 'c': o.checks = optarg; break;
+        case 'A': scan.ca_file = optarg; break;
+        case 'q': o.quiet = 1; break;
+        case 'v': log_verbosity++; break;
+        case 'h': fputs(scan_usage, stdout); return EXIT_COMPLIANT;
+        case 'F':
+            if (severity_parse(optarg, &o.fail_on) < 0)
+                return cli_usage_error("scan", "--fail-on: '%s' is not a severity (info, low, "
+                                               "medium, high, critical)", optarg);
+            break;
+        case 't':
+            if (parse_timeout(optarg, &scan.timeout_ms) < 0)
+                return cli_usage_error("scan", "--timeout: '%s' is not a number of seconds "
+                                               "between 0.1 and 600", optarg);
+            break;
+        default:
+            return cli_bad_option("scan", opt, argv);
+        }
+    }
+    scan.verbose = log_verbosity;
+    if (optind >= argc)
+        return cli_usage_error("scan", "no target URL given");
+
+    int rc = EXIT_USAGE;
+    size_t n = (size_t)(argc - optind);
+    struct target *targets = calloc(n, sizeof *targets);
+    struct selection sel = { NULL, 0 };
+    struct profile prof = { 0 };
+    struct diag d = DIAG_INIT;
+    struct coc_error e = { "" };
+    json_t *report = NULL;
+    if (!targets) {
+        log_err("out of memory");
+        return EXIT_NOSCAN;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (target_parse(argv[optind + (int)i], &targets[i], &e) < 0) {
+            log_err("scan: %s", e.msg);
+            goto out;
+        }
+    }
+    if (o.checks && selection_parse(o.checks, &sel, &e) < 0) {
+        log_err("scan: %s", e.msg);
+        goto out;
+    }
+    if (scan.ca_file && access(scan.ca_file, R_OK) < 0) {
+        log_err("scan: cannot read --ca-file %s: %s", scan.ca_file, strerror(errno));
+        goto out;
+    }
+    if (o.json && output_writable(o.json) < 0) {
+        log_err("scan: cannot write --json %s: %s", o.json, strerror(errno));
+        goto out;
+    }
+    if (profile_load(o.profile, &prof, &d) < 0) {
+        fputs(d.text.buf, stderr);
+        goto out;
+    }
+
+    report = report_new(&prof, o.fail_on);
+    for (size_t i = 0; i < n; i++)
+        scan_target(&scan, &targets[i], &prof, o.checks ? &sel : NULL, report);
+    report_finish(report);
+    rc = report_exit_code(report);
+
+    if (o.json) {
+        char *text = report_dump(report);
+        if (!text || file_write_atomic(o.json, text, strlen(text)) < 0) {
+            log_err("scan: cannot write the report to %s: %s", o.json,
+                    text ? strerror(errno) : "out of memory");
+            rc = EXIT_NOSCAN;
+        }
+        free(text);
+    }
+    if (!o.quiet && !(o.json && strcmp(o.json, "-") == 0))
+        report_write_text(report, stdout, cli_use_color(1));
+out:
+    json_decref(report);
+    profile_release(&prof);
+    diag_release(&d);
+    selection_release(&sel);
+    for (size_t i = 0; i < n; i++)
+        target_release(&targets[i]);
+    free(targets);
+    return rc;
+}

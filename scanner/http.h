@@ -1,0 +1,51 @@
+/*
+ * http.h — the libcurl wrapper every HTTP probe goes through: one request at a time, bodies and
+ * headers capped, deadlines on connect and total time, redirects never followed by curl (callers
+ * follow them within the target's scope, so no probe wanders off to a host it was not given).
+ */
+#ifndef COC_HTTP_H
+#define COC_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "strbuf.h"
+
+struct scan;
+
+#define HTTP_MAX_BODY (2 * 1024 * 1024)
+#define HTTP_MAX_HEADERS 200
+#define HTTP_MAX_HEADER_VALUE 8192
+
+struct http_request {
+    const char *url;
+    const char *method; /* "GET" (default) or "HEAD" */
+    const char *const *headers; /* extra "Name: value" lines, NULL-terminated, or NULL */
+    size_t max_body;            /* 0: HTTP_MAX_BODY */
+};
+
+struct http_response {
+    long status;
+    /* [[name (lower-case), value], ...] in arrival order, values capped at HTTP_MAX_HEADER_VALUE */
+    json_t *headers;
+    int headers_truncated; /* more than HTTP_MAX_HEADERS lines were sent */
+    struct strbuf body;
+    int body_truncated;
+    char *location; /* absolute URL of a redirect target, or NULL */
+    double total_ms;
+};
+
+/* One request. 0 with resp filled (any status), -1 with e set on transport failure. */
+int http_fetch(const struct scan *scan, const struct http_request *req, struct http_response *resp,
+               struct coc_error *e);
+void http_response_release(struct http_response *resp);
+
+/* Every value of a response header (name lower-case), in order; new array. */
+json_t *http_header_values(const struct http_response *resp, const char *name);
+
+/* Global libcurl set-up and tear-down (call once from main). */
+int http_global_init(void);
+void http_global_cleanup(void);
+
+#endif

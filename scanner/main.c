@@ -1,0 +1,98 @@
+/* main.c — entry point: dispatch to a subcommand; every exit code is decided here or in one. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "http.h"
+
+static const char usage[] =
+    "Usage: cocscan COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "cocscan checks an HTTPS endpoint (patient portal, PHO or vendor application) against a\n"
+    "code-of-connection profile of minimum security requirements, from the outside, and writes\n"
+    "an assurance report.\n"
+    "\n"
+    "Commands:\n"
+    "  scan [OPTIONS] URL...        probe targets and judge them against a profile\n"
+    "  profile list                 list the built-in profiles\n"
+    "  profile show NAME|FILE       print a profile (--resolved: after `extends`)\n"
+    "  profile validate FILE...     check profiles; every problem as file:line:col\n"
+    "  checks                       list every check with its family and expect keys\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help                   show this help (COMMAND --help for a command's options)\n"
+    "  -V, --version                show the version\n"
+    "\n"
+    "Exit codes: 0 compliant, 1 non-compliant (a failure, or an undeterminable result, at or\n"
+    "above --fail-on), 2 usage, profile or input error, 3 nothing could be scanned.\n"
+    "\n"
+    "Example:\n"
+    "  cocscan scan https://portal.example.nz --profile nz-health-portal --json report.json\n";
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "cocscan%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try 'cocscan%s%s --help')\n", cmd ? " " : "", cmd ? cmd : "");
+    return EXIT_USAGE;
+}
+
+int cli_bad_option(const char *cmd, int opt, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (opt == ':')
+        return cli_usage_error(cmd, "option '%s' needs a value", arg);
+    if (optopt && optopt != '?')
+        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+int cli_use_color(int fd)
+{
+    const char *nc = getenv("NO_COLOR");
+    if (nc && nc[0])
+        return 0;
+    const char *term = getenv("TERM");
+    return isatty(fd) && !(term && strcmp(term, "dumb") == 0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("cocscan %s\n", COC_VERSION);
+        return 0;
+    }
+    if (http_global_init() < 0) {
+        fprintf(stderr, "cocscan: cannot initialise libcurl\n");
+        return EXIT_NOSCAN;
+    }
+    int rc;
+    if (strcmp(cmd, "scan") == 0)
+        rc = cmd_scan(argc - 1, argv + 1);
+    else if (strcmp(cmd, "profile") == 0)
+        rc = cmd_profile(argc - 1, argv + 1);
+    else if (strcmp(cmd, "checks") == 0)
+        rc = cmd_checks(argc - 1, argv + 1);
+    else if (cmd[0] == '-')
+        rc = cli_usage_error(NULL, "unknown option '%s'", cmd);
+    else
+        rc = cli_usage_error(NULL, "unknown command '%s'", cmd);
+    http_global_cleanup();
+    return rc;
+}

@@ -1,0 +1,38 @@
+/* util.h — small helpers shared across modules: lossless-enough UTF-8, JSON, time. */
+#ifndef COC_UTIL_H
+#define COC_UTIL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A JSON string from untrusted bytes: invalid UTF-8 and NUL become U+FFFD. New reference or NULL. */
+json_t *json_string_lossy(const char *s, size_t n);
+
+/* Monotonic clock in milliseconds. */
+int64_t clock_ms(void);
+
+/* Current UTC time as RFC 3339 ("2026-11-24T05:35:13Z") into buf (at least 21 bytes). */
+void time_rfc3339(char *buf, size_t n);
+
+/* Read a whole file (bounded by `max` bytes). Caller frees *out. 0 ok, -1 with errno set. */
+int file_read_all(const char *path, size_t max, char **out, size_t *len);
+
+/* Write data to path atomically (temporary file in the same directory, then rename); "-" = stdout. */
+int file_write_atomic(const char *path, const char *data, size_t len);
+
+/* SHA-256 of data as 64 lowercase hex digits into hex (at least 65 bytes). */
+void sha256_hex(const void *data, size_t len, char *hex);
+
+/* Case-insensitive ASCII string equality for a length-bounded left side. */
+int ascii_casecmp_n(const char *a, size_t alen, const char *b);
+
+/* Levenshtein distance, for "did you mean" suggestions (capped at 99). */
+int edit_distance(const char *a, const char *b);
+
+
+
+/* The candidate closest to word (NULL-terminated list), or NULL if none is close enough. */
+const char *closest_word(const char *word, const char *const *cands);
+
+#endif
