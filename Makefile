@@ -43,7 +43,7 @@ UNIT_BIN   := $(patsubst test/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 
 # Debian packages the build, the tests and the demo need; `make deps` installs what is missing.
 DEB_PKGS   := gcc make pkg-config libssl-dev libcurl4-openssl-dev libxml2-dev libjansson-dev \
-              libyaml-dev libcmocka-dev openssl nginx curl jq perl python3-jsonschema
+              libyaml-dev libcmocka-dev openssl nginx curl jq perl python3-jsonschema gnutls-bin
 
 .PHONY: all deps check unit integration demo install clean FORCE
 .DELETE_ON_ERROR:
@@ -100,7 +100,7 @@ check: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory cocscan
-	@sh test/fixtures/demo/demo.sh
+	@bash test/fixtures/demo/demo.sh
 
 install: cocscan
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/cocscan/profiles \

@@ -160,8 +160,8 @@ static enum status hsts_judge(const json_t *obs, const json_t *expect, struct re
     }
     long long age = json_integer_value(json_object_get(h, "max_age"));
     if (age < min) {
-        result_evidencef(r, "max-age=%lld (%lld days) is below the required %lld (%lld days)",
-                         age, age / 86400, min, min / 86400);
+        result_evidencef(r, "max-age=%lld (%.1f days) is below the required %lld (%.1f days)",
+                         age, (double)age / 86400, min, (double)min / 86400);
         return ST_FAIL;
     }
     if (want_sub && !json_is_true(json_object_get(h, "include_subdomains"))) {
@@ -172,7 +172,8 @@ static enum status hsts_judge(const json_t *obs, const json_t *expect, struct re
         result_evidencef(r, "preload is required but missing");
         return ST_FAIL;
     }
-    result_evidencef(r, "max-age=%lld (%lld days) meets the required %lld", age, age / 86400, min);
+    result_evidencef(r, "max-age=%lld (%.1f days) meets the required %lld", age,
+                     (double)age / 86400, min);
     return ST_PASS;
 }
 

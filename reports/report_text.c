@@ -140,7 +140,7 @@ static void write_target(const json_t *tg, FILE *out, int color)
         strbuf_release(&sb);
     }
     const json_t *results = json_object_get(tg, "results");
-    size_t n = json_array_size(results);
+    size_t n = err ? 0 : json_array_size(results); /* unreachable: every result says the same */
     const json_t **sorted = calloc(n ? n : 1, sizeof *sorted);
     if (!sorted)
         return;
