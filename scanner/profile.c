@@ -544,6 +544,17 @@ int profile_load(const char *ref, struct profile *p, struct diag *d)
         profile_release(p);
         return -1;
     }
+    /* The resolved profile stands alone: `extends` has been applied. Identity first. */
+    static const char *const order[] = { "profile",  "title",    "version",
+                                         "description", "controls", "attestations" };
+    json_t *ordered = json_object();
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        json_t *v = json_object_get(p->doc, order[i]);
+        if (v)
+            json_object_set(ordered, order[i], v);
+    }
+    json_decref(p->doc);
+    p->doc = ordered;
     char *canon = json_dumps(p->doc, JSON_COMPACT | JSON_SORT_KEYS);
     if (!canon) {
         diag_at(d, ref, 0, 0, "out of memory");

@@ -39,9 +39,11 @@ int target_parse(const char *url, struct target *t, struct coc_error *e)
     }
     size_t auth_len = strcspn(p, "/?#");
     const char *rest = p + auth_len;
-    if (memchr(p, '@', auth_len))
-        return coc_fail(e, "%s: credentials in the URL are not accepted; use a targets file "
-                           "with username_env/password_env", url);
+    const char *at = memchr(p, '@', auth_len);
+    if (at) /* never echo the URL: what precedes '@' may be a password */
+        return coc_fail(e, "https://…@%.*s: credentials in the URL are not accepted; use a "
+                           "targets file with username_env/password_env",
+                        (int)(auth_len - (size_t)(at + 1 - p)), at + 1);
     const char *host = p;
     size_t host_len;
     const char *port_str = NULL;

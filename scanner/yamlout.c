@@ -33,7 +33,7 @@ static int scalar(yaml_emitter_t *em, const char *s, size_t len, int quote)
 {
     yaml_event_t ev;
     yaml_scalar_style_t style = quote ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE;
-    if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len, !quote, !quote,
+    if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len, !quote, 1,
                                       style))
         return -1;
     return yaml_emitter_emit(em, &ev) ? 0 : -1;
