@@ -129,4 +129,14 @@ printf 'profile: x\ntitle: [unclosed\n' >syntax.yaml
 run "$COCSCAN" profile validate syntax.yaml
 is "$RUN_STATUS" 2 "YAML syntax error: exit 2"
 like "$(cat "$RUN_ERR")" '^syntax\.yaml:[0-9]+:[0-9]+: YAML syntax error' "syntax error positioned"
+
+# docs/profiles.md documents every check and every expect key the registry has.
+docs=$top/docs/profiles.md
+while read -r id keys; do
+    like "$(cat "$docs")" "### $id " "docs/profiles.md has a section for $id"
+    section=$(awk -v h="### $id " 'index($0, h) == 1 { on = 1; next } /^### / { on = 0 } on' "$docs")
+    for k in ${keys//,/ }; do
+        like "$section" "\`$k\`" "docs/profiles.md documents $id expect key $k"
+    done
+done < <("$COCSCAN" checks --json | jq -r '.[] | .id + " " + ([.expect[].name] | join(","))')
 done_testing
