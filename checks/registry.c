@@ -6,10 +6,12 @@
 #include "util.h"
 
 extern const struct check check_tls_protocols;
+extern const struct check check_tls_ciphers;
 extern const struct check check_headers_hsts;
 
 static const struct check *const registry[] = {
     &check_tls_protocols,
+    &check_tls_ciphers,
     &check_headers_hsts,
 };
 

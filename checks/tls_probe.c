@@ -38,8 +38,7 @@ static int keyshares(uint8_t x25519[32], uint8_t p256[65])
     return rc;
 }
 
-/* Every registry suite a hello of this version can offer. Caller frees. */
-static uint16_t *suites_for(uint16_t version, size_t *n)
+uint16_t *tls_probe_suites_for(uint16_t version, size_t *n)
 {
     uint16_t *out = malloc(cipher_suites_count * sizeof *out);
     *n = 0;
@@ -67,7 +66,7 @@ static int build_hello(const struct target *t, const struct tls_probe *p, struct
     uint16_t *own = NULL;
     const uint16_t *suites = p->suites;
     if (!suites) {
-        own = suites_for(p->version, &n);
+        own = tls_probe_suites_for(p->version, &n);
         suites = own;
         if (!own)
             return -1;

@@ -5,8 +5,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
+#include "error.h"
 #include "tls_parse.h"
 
+struct scan;
 struct target;
 
 struct tls_probe {
@@ -19,8 +23,11 @@ struct tls_probe {
     int connected;          /* a TCP connection was made (counts as a probe) */
     int answered;           /* tls_flight_feed reached a verdict (DONE, ALERT, …) */
     struct tls_flight flight;
-    char error[160];        /* transport problem: refused, timed out, closed silently */
+    char error[COC_ERROR_MAX]; /* transport problem: refused, timed out, closed silently */
 };
+
+/* Every registry suite a hello of this version can offer, in registry order. Caller frees. */
+uint16_t *tls_probe_suites_for(uint16_t version, size_t *n);
 
 /* Run one probe against t. Always fills p (check p->error and p->flight.status); release after. */
 void tls_probe_run(const struct target *t, struct tls_probe *p);
@@ -33,5 +40,8 @@ int tls_probe_accepted(const struct tls_probe *p);
 /* A short description of what happened, for observations ("accepted", "alert
  * protocol_version", "answered with TLSv1.2", "connection closed", …) into buf. */
 void tls_probe_describe(const struct tls_probe *p, char *buf, size_t n);
+
+/* tls.protocols' observe, which tls.ciphers builds on (it reuses the protocol probes' answers). */
+int tls_protocols_observe(struct scan *scan, struct target *t, json_t *obs);
 
 #endif

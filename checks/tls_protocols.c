@@ -14,11 +14,12 @@
 #include "tls_hello.h"
 #include "tls_probe.h"
 
+
 static const uint16_t all_versions[] = { TLS_V_SSL2, TLS_V_SSL3, TLS_V_10,
                                          TLS_V_11,   TLS_V_12,   TLS_V_13 };
 #define N_VERSIONS (sizeof all_versions / sizeof all_versions[0])
 
-static int protocols_observe(struct scan *scan, struct target *t, json_t *obs)
+int tls_protocols_observe(struct scan *scan, struct target *t, json_t *obs)
 {
     struct tls_probe probes[N_VERSIONS];
     memset(probes, 0, sizeof probes);
@@ -145,7 +146,7 @@ const struct check check_tls_protocols = {
     .id = "tls.protocols",
     .family = "tls",
     .title = "Accepted SSL/TLS protocol versions",
-    .observe = protocols_observe,
+    .observe = tls_protocols_observe,
     .judge = protocols_judge,
     .expect_keys = protocols_keys,
 };

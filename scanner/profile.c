@@ -173,6 +173,12 @@ static int in_list(const char *w, const char *const *list)
 static const char *want_string(struct diag *d, const char *file, const struct ynode *n,
                                const char *what)
 {
+    if (n->type == YN_SCALAR && ynode_is_null(n) && n->len > 1) {
+        diag_at(d, file, n->line, n->col,
+                "%s must be a string, not null (plain %s is YAML's null; write \"%s\")", what,
+                n->value, n->value);
+        return NULL;
+    }
     if (n->type != YN_SCALAR || ynode_is_null(n)) {
         diag_at(d, file, n->line, n->col, "%s must be a string, not %s", what,
                 ynode_type_name(n));

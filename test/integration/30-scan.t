@@ -19,12 +19,14 @@ scan() { # name url [options]: scan into $tmpdir/NAME.json with the CLI's exit s
 status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .status"; }
 evidence_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .evidence"; }
 
-# 1. A good server: TLS 1.2 + 1.3, HSTS one year (on the final page after a redirect).
+# 1. A good server: TLS 1.2 + 1.3 with forward-secret suites only, HSTS one year (on the final
+#    page after a redirect).
 start_nginx good - <<'NGINX'
 listen 127.0.0.1:@PORT@ ssl;
 ssl_certificate @CERTDIR@/good-chain.pem;
 ssl_certificate_key @CERTDIR@/good.key;
 ssl_protocols TLSv1.2 TLSv1.3;
+ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305;
 location = / { return 302 /portal/; }
 location /portal/ { add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always; alias @ROOT@/; }
 NGINX
@@ -38,7 +40,9 @@ is "$(status_of good COC-TLS-01)" pass "good server: COC-TLS-01 passes"
 is "$(status_of good COC-HDR-01)" pass "good server: HSTS judged on the final page passes"
 is "$(jqr "$tmpdir/good.json" '.targets[0].observations.http.chain | map(.status) | join(",")')" \
     "302,200" "the in-origin redirect is followed and recorded"
-is "$(jqr "$tmpdir/good.json" '.targets[0].observations.tls.probes')" 6 "one probe per protocol"
+is "$(jqr "$tmpdir/good.json" '.targets[0].observations.tls.protocol_answers | length')" 6 \
+    "one protocol probe per version"
+is "$(status_of good COC-TLS-03)" pass "good server: forward secrecy everywhere"
 like "$(cat "$RUN_OUT")" 'Verdict: COMPLIANT' "readable report ends with the verdict"
 is "$(jqr "$tmpdir/good.json" '.profile.id + " " + (.profile.sha256 | length | tostring)')" \
     "nz-health-portal 64" "report names the profile and its sha256"

@@ -1,0 +1,302 @@
+/*
+ * tls_ciphers.c — tls.ciphers: every cipher suite the server accepts, per protocol.
+ *
+ * Offer every suite of the registry, note the one the server picks, remove it and ask again
+ * until the server refuses: N+1 hellos for N suites, and the first of them is the protocol
+ * probe's own, so it is reused. Protocols are enumerated in parallel. Offering the accepted
+ * suites once more in reverse order tells whether the server enforces its own preference.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "check.h"
+#include "cipher_table.h"
+#include "scan.h"
+#include "strbuf.h"
+#include "target.h"
+#include "tls_hello.h"
+#include "tls_probe.h"
+
+struct enum_job {
+    const struct target *t;
+    uint16_t version;
+    uint16_t first;  /* the suite the protocol probe got for the full list */
+    int timeout_ms;
+    uint16_t *found; /* in discovery order */
+    size_t n_found;
+    int server_order; /* 1 enforced, 0 client's order, -1 undetermined */
+    unsigned probes;
+    char error[COC_ERROR_MAX];
+};
+
+/* One hello offering `list`; the chosen suite in *chosen. 1 accepted, 0 refused, -1 failure. */
+static int offer(struct enum_job *j, const uint16_t *list, size_t n, uint16_t *chosen)
+{
+    struct tls_probe p = { .version = j->version, .suites = list, .n_suites = n,
+                           .timeout_ms = j->timeout_ms };
+    tls_probe_run(j->t, &p);
+    j->probes += p.connected ? 1u : 0u;
+    int rc;
+    if (tls_probe_accepted(&p)) {
+        *chosen = p.flight.cipher;
+        rc = 1;
+    } else if (p.answered || p.connected) {
+        /* An alert, a lower version or a closed connection: nothing more of these is accepted. */
+        rc = 0;
+        if (!p.answered && p.error[0] && strstr(p.error, "deadline"))
+            rc = -1;
+    } else {
+        rc = -1;
+    }
+    if (rc < 0)
+        snprintf(j->error, sizeof j->error, "%s", p.error[0] ? p.error : "probe failed");
+    tls_probe_release(&p);
+    return rc;
+}
+
+static void *enumerate(void *arg)
+{
+    struct enum_job *j = arg;
+    size_t n = 0;
+    uint16_t *left = tls_probe_suites_for(j->version, &n);
+    j->found = calloc(n ? n : 1, sizeof *j->found);
+    j->server_order = -1;
+    if (!left || !j->found) {
+        snprintf(j->error, sizeof j->error, "out of memory");
+        free(left);
+        return NULL;
+    }
+    uint16_t chosen = j->first;
+    for (size_t round = 0; n > 0 && round <= n + 1; round++) {
+        if (round > 0) {
+            int r = offer(j, left, n, &chosen);
+            if (r <= 0)
+                break;
+        }
+        size_t k = 0;
+        while (k < n && left[k] != chosen)
+            k++;
+        if (k == n) {
+            snprintf(j->error, sizeof j->error, "the server chose 0x%04X, which was not offered",
+                     chosen);
+            break;
+        }
+        j->found[j->n_found++] = chosen;
+        memmove(left + k, left + k + 1, (n - k - 1) * sizeof *left);
+        n--;
+    }
+    if (j->n_found >= 2 && !j->error[0]) {
+        uint16_t *rev = malloc(j->n_found * sizeof *rev);
+        for (size_t i = 0; rev && i < j->n_found; i++)
+            rev[i] = j->found[j->n_found - 1 - i];
+        if (rev && offer(j, rev, j->n_found, &chosen) == 1)
+            j->server_order = chosen == j->found[0];
+        free(rev);
+    }
+    free(left);
+    return NULL;
+}
+
+static json_t *suite_json(const char *proto, uint16_t code)
+{
+    char hex[8];
+    snprintf(hex, sizeof hex, "0x%04X", code);
+    const struct cipher_suite *cs = cipher_suite_find(code);
+    json_t *o = json_pack("{s:s, s:s}", "protocol", proto, "code", hex);
+    if (!cs) {
+        json_object_set_new(o, "name", json_string("unknown"));
+        return o;
+    }
+    json_object_set_new(o, "name", json_string(cs->name));
+    json_object_set_new(o, "kx", json_string(cs->kx));
+    json_object_set_new(o, "au", json_string(cs->au));
+    json_object_set_new(o, "enc", json_string(cs->enc));
+    json_object_set_new(o, "bits", json_integer(cs->bits));
+    json_object_set_new(o, "mac", json_string(cs->mac));
+    json_object_set_new(o, "aead", json_boolean(cs->flags & CS_AEAD));
+    json_object_set_new(o, "forward_secrecy", json_boolean(cs->flags & CS_FS));
+    json_t *flags = json_array();
+    for (unsigned b = 0; b < CS_FLAG_COUNT; b++) {
+        unsigned bit = 1u << b;
+        if ((cs->flags & bit) && !(bit & (CS_AEAD | CS_FS | CS_TLS13 | CS_SCSV)))
+            json_array_append_new(flags, json_string(cipher_flag_name(bit)));
+    }
+    json_object_set_new(o, "flags", flags);
+    return o;
+}
+
+static int ciphers_observe(struct scan *scan, struct target *t, json_t *obs)
+{
+    if (!json_object_get(obs, "protocol_answers") && tls_protocols_observe(scan, t, obs) < 0)
+        return obs_error(obs, "tls.ciphers", "%s", obs_error_get(obs, "tls.protocols"));
+    struct enum_job jobs[6];
+    pthread_t th[6];
+    int started[6] = { 0 };
+    size_t nj = 0;
+    const char *name;
+    json_t *ans;
+    json_object_foreach(json_object_get(obs, "protocol_answers"), name, ans) {
+        uint16_t v;
+        const char *code = json_string_value(json_object_get(ans, "cipher"));
+        if (!json_is_true(json_object_get(ans, "accepted")) || !code || nj == 6 ||
+            tls_version_parse(name, &v) < 0)
+            continue;
+        memset(&jobs[nj], 0, sizeof jobs[nj]);
+        jobs[nj].t = t;
+        jobs[nj].version = v;
+        jobs[nj].first = (uint16_t)strtoul(code, NULL, 16);
+        jobs[nj].timeout_ms = scan->timeout_ms;
+        nj++;
+    }
+    for (size_t i = 0; i < nj; i++)
+        started[i] = pthread_create(&th[i], NULL, enumerate, &jobs[i]) == 0;
+    for (size_t i = 0; i < nj; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        else
+            enumerate(&jobs[i]);
+    }
+    json_t *list = json_array(), *order = json_object(), *errors = json_array();
+    unsigned probes = 0;
+    for (size_t i = 0; i < nj; i++) {
+        const char *proto = tls_version_name(jobs[i].version);
+        json_t *codes = json_array();
+        for (size_t k = 0; k < jobs[i].n_found; k++) {
+            json_array_append_new(list, suite_json(proto, jobs[i].found[k]));
+            json_array_append(codes, json_object_get(json_array_get(list, json_array_size(list) - 1),
+                                                     "code"));
+        }
+        json_object_set_new(order, proto, json_pack("{s:o, s:o}", "server_enforced",
+                                                    jobs[i].server_order < 0
+                                                        ? json_null()
+                                                        : json_boolean(jobs[i].server_order),
+                                                    "order", codes));
+        if (jobs[i].error[0])
+            json_array_append_new(errors, json_pack("{s:s, s:s}", "protocol", proto, "error",
+                                                    jobs[i].error));
+        probes += jobs[i].probes;
+        free(jobs[i].found);
+    }
+    scan->probes += probes;
+    json_object_set_new(obs, "probes",
+                        json_integer(json_integer_value(json_object_get(obs, "probes")) + probes));
+    json_object_set_new(obs, "ciphers", list);
+    json_object_set_new(obs, "cipher_order", order);
+    size_t nerr = json_array_size(errors);
+    if (nerr)
+        json_object_set_new(obs, "cipher_errors", errors);
+    else
+        json_decref(errors);
+    if (nerr)
+        return obs_error(obs, "tls.ciphers", "enumeration incomplete for %zu protocol%s", nerr,
+                         nerr == 1 ? "" : "s");
+    return 0;
+}
+
+/* Does suite object s belong to the class named cls (case-insensitive flag name)? */
+static int in_class(const json_t *s, const char *cls)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(s, "flags"), i, f)
+        if (strcasecmp(json_string_value(f), cls) == 0)
+            return 1;
+    return 0;
+}
+
+static int allowed(const json_t *allow, const json_t *s)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(allow, i, a) {
+        const char *w = json_string_value(a);
+        if (strcasecmp(w, json_string_value(json_object_get(s, "name"))) == 0 ||
+            strcasecmp(w, json_string_value(json_object_get(s, "code"))) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static enum status ciphers_judge(const json_t *obs, const json_t *expect, struct result *r)
+{
+    const json_t *list = json_object_get(obs, "ciphers");
+    if (!json_is_array(list)) {
+        result_evidencef(r, "no cipher-suite observation was recorded");
+        return ST_ERROR;
+    }
+    const json_t *classes = json_object_get(expect, "forbid_classes");
+    const json_t *allow = json_object_get(expect, "allow");
+    const json_t *min_bits = json_object_get(expect, "min_bits");
+    int want_fs = json_is_true(json_object_get(expect, "forward_secrecy"));
+    json_t *bad = json_array();
+    struct strbuf why = STRBUF_INIT;
+    size_t i;
+    json_t *s;
+    json_array_foreach(list, i, s) {
+        const char *name = json_string_value(json_object_get(s, "name"));
+        const char *proto = json_string_value(json_object_get(s, "protocol"));
+        const char *reason = NULL;
+        size_t k;
+        json_t *c;
+        json_array_foreach(classes, k, c)
+            if (!reason && in_class(s, json_string_value(c)))
+                reason = json_string_value(c);
+        if (!reason && allow && !allowed(allow, s))
+            reason = "not in the allowed list";
+        if (!reason && min_bits &&
+            json_integer_value(json_object_get(s, "bits")) < json_integer_value(min_bits))
+            reason = "too few bits";
+        if (!reason && want_fs && !json_is_true(json_object_get(s, "forward_secrecy")))
+            reason = "no forward secrecy";
+        if (reason) {
+            struct strbuf item = STRBUF_INIT;
+            strbuf_addf(&item, "%s %s", proto, name);
+            json_array_append_new(bad, json_string(item.buf));
+            strbuf_release(&item);
+            if (json_array_size(bad) <= 5)
+                strbuf_addf(&why, "%s%s %s (%s)", why.len ? "; " : "", proto, name, reason);
+        }
+    }
+    enum status st;
+    if (json_array_size(bad)) {
+        if (json_array_size(bad) > 5)
+            strbuf_addf(&why, "; and %zu more", json_array_size(bad) - 5);
+        result_evidencef(r, "%zu accepted suite%s violate the profile: %s", json_array_size(bad),
+                         json_array_size(bad) == 1 ? "" : "s", why.buf);
+        r->observed = bad;
+        st = ST_FAIL;
+    } else {
+        json_decref(bad);
+        r->observed = json_integer((json_int_t)json_array_size(list));
+        result_evidencef(r, "all %zu accepted suites meet the profile", json_array_size(list));
+        st = json_array_size(list) ? ST_PASS : ST_ERROR;
+    }
+    strbuf_release(&why);
+    return st;
+}
+
+static const char *const class_words[] = {
+    "NULL", "anon", "EXPORT", "RC4", "DES", "3DES", "CBC", "MD5", "SHA1", NULL,
+};
+
+static const struct expect_key ciphers_keys[] = {
+    { "forbid_classes", EXP_STRING_LIST, class_words,
+      "suite classes that must not be accepted (default: none)" },
+    { "allow", EXP_STRING_LIST, NULL,
+      "if given, every accepted suite must be in this list (IANA names or 0xNNNN codes)" },
+    { "min_bits", EXP_INT, NULL, "minimum symmetric strength in bits (default: none)" },
+    { "forward_secrecy", EXP_BOOL, NULL, "every accepted suite must have forward secrecy" },
+    { NULL, 0, NULL, NULL },
+};
+
+const struct check check_tls_ciphers = {
+    .id = "tls.ciphers",
+    .family = "tls",
+    .title = "Accepted cipher suites",
+    .observe = ciphers_observe,
+    .judge = ciphers_judge,
+    .expect_keys = ciphers_keys,
+};
