@@ -102,6 +102,15 @@ static void buf_compact(uint8_t *buf, size_t *len, size_t *off)
     *off = 0;
 }
 
+/* A reader over buf[off, len); buf is NULL while nothing has been buffered. */
+static void rd_over(struct tls_reader *r, const uint8_t *buf, size_t off, size_t len)
+{
+    if (buf)
+        tls_rd_init(r, buf + off, len - off);
+    else
+        tls_rd_init(r, NULL, 0);
+}
+
 /* Decide from the first bytes whether this is TLS, SSLv2 or something else. */
 static int sniff(struct tls_flight *f)
 {
@@ -156,7 +165,7 @@ static int drain_handshake(struct tls_flight *f)
         uint32_t mlen;
         const uint8_t *p;
 
-        tls_rd_init(&r, f->hs + f->hs_off, f->hs_len - f->hs_off);
+        rd_over(&r, f->hs, f->hs_off, f->hs_len);
         if (tls_rd_u8(&r, &type) < 0 || tls_rd_u24(&r, &mlen) < 0)
             break;
         if (mlen > TLS_FLIGHT_CAP) /* can never be completed within the cap */
@@ -207,7 +216,7 @@ static int process_records(struct tls_flight *f)
         uint16_t version, len;
         const uint8_t *p;
 
-        tls_rd_init(&r, f->in + f->in_off, f->in_len - f->in_off);
+        rd_over(&r, f->in, f->in_off, f->in_len);
         if (tls_rd_u8(&r, &type) < 0 || tls_rd_u16(&r, &version) < 0 ||
             tls_rd_u16(&r, &len) < 0)
             break;
@@ -233,7 +242,7 @@ static int process_sslv2(struct tls_flight *f)
     uint16_t hdr;
     const uint8_t *p;
 
-    tls_rd_init(&r, f->in, f->in_len);
+    rd_over(&r, f->in, 0, f->in_len);
     if (tls_rd_u16(&r, &hdr) < 0)
         return TLS_FL_NEED_MORE;
     hdr &= 0x7FFF;

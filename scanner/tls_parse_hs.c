@@ -145,10 +145,13 @@ static int on_server_hello(struct tls_flight *f, struct tls_reader *r)
     return TLS_FL_NEED_MORE;
 }
 
-/* Record where each certificate of a u24-prefixed list starts, then keep a copy. */
+/* Record where each certificate of a u24-prefixed list starts, then keep a copy. Nothing is
+ * published in f (n_certs stays 0) unless the whole list is well-formed. */
 static int on_certificate(struct tls_flight *f, struct tls_reader *r)
 {
     struct tls_reader list, cert;
+    size_t n = 0;
+    int truncated = 0;
 
     if (f->cert_buf)
         return tls_fl_fail(f, "second Certificate message");
@@ -157,18 +160,18 @@ static int on_certificate(struct tls_flight *f, struct tls_reader *r)
     while (tls_rd_left(&list)) {
         if (tls_rd_sub(&list, 3, &cert) < 0)
             return tls_fl_fail(f, "truncated certificate");
-        if (f->n_certs == TLS_FLIGHT_MAX_CERTS) {
-            f->certs_truncated = 1;
+        if (n == TLS_FLIGHT_MAX_CERTS) {
+            truncated = 1;
             continue;
         }
-        f->cert_off[f->n_certs] = (size_t)(cert.p - list.p);
-        f->cert_len[f->n_certs] = cert.len;
-        f->n_certs++;
+        f->cert_off[n] = (size_t)(cert.p - list.p);
+        f->cert_len[n] = cert.len;
+        n++;
     }
-    if (tls_fl_copy_certs(f, list.p, list.len) < 0) {
-        f->n_certs = 0;
+    if (tls_fl_copy_certs(f, list.p, list.len) < 0)
         return tls_fl_fail(f, "out of memory");
-    }
+    f->n_certs = n;
+    f->certs_truncated = truncated;
     return TLS_FL_NEED_MORE;
 }
 
