@@ -14,6 +14,7 @@
 #include "util.h"
 
 #define HSTS_ONE_YEAR 31536000LL
+#define HSTS_MAX_AGE_CAP 999999999999999999LL
 
 static int is_ows(char c)
 {
@@ -91,7 +92,10 @@ json_t *hsts_parse(const char *v, size_t len)
             for (size_t i = 0; i < vlen; i++) {
                 if (val[i] < '0' || val[i] > '9')
                     return hsts_invalid(o, "max-age is not a number of seconds");
-                max_age = max_age * 10 + (val[i] - '0');
+                /* Saturate rather than overflow: any such value is "forever" to a judge. */
+                max_age = max_age > (HSTS_MAX_AGE_CAP - 9) / 10
+                              ? HSTS_MAX_AGE_CAP
+                              : max_age * 10 + (val[i] - '0');
             }
         } else if (ascii_casecmp_n(name, nlen, "includesubdomains") == 0) {
             if (seen_sub++)

@@ -97,6 +97,12 @@ static enum status protocols_judge(const json_t *obs, const json_t *expect, stru
     const json_t *min_j = json_object_get(expect, "min"), *max_j = json_object_get(expect, "max");
     int min = min_j ? rank_of(json_string_value(min_j)) : rank_of("TLSv1.2");
     int max = max_j ? rank_of(json_string_value(max_j)) : (int)N_VERSIONS - 1;
+    if (min < 0 || max < 0) {
+        /* The validator keeps these out of profiles; a hand-edited report must not pass. */
+        result_evidencef(r, "the profile's %s version is not one cocscan knows",
+                         min < 0 ? "min" : "max");
+        return ST_ERROR;
+    }
     char bad[256] = "";
     size_t bl = 0;
 #define ADD_BAD(...) \

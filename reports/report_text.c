@@ -52,12 +52,13 @@ static int cmp_results(const void *a, const void *b)
                   json_string_value(json_object_get(y, "control")));
 }
 
-/* Append s with control characters (and the ESC that starts terminal sequences) made visible. */
+/* Append s, at most about `max` bytes (cut on a UTF-8 boundary), with control characters
+ * (and so the ESC that starts terminal sequences) turned into spaces. */
 static void add_safe(struct strbuf *sb, const char *s, size_t max)
 {
     size_t start = sb->len;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (sb->len - start >= max) {
+        if (sb->len - start >= max && (*p & 0xC0) != 0x80) {
             strbuf_adds(sb, "…");
             return;
         }

@@ -373,7 +373,10 @@ static void load_entry(struct loader *L, const char *file, const struct ynode *i
     const struct ynode *checkn = ynode_get(n, "check");
     const struct check *chk = NULL;
     if (is_control) {
-        const char *cid = checkn ? want_string(d, file, checkn, "check")
+        /* A non-string `check` is reported once, by the key loop below. */
+        const char *cid = checkn ? (checkn->type == YN_SCALAR && !ynode_is_null(checkn)
+                                        ? checkn->value
+                                        : NULL)
                                  : json_string_value(json_object_get(e, "check"));
         if (cid && !(chk = check_find(cid)) && checkn) {
             const char *hint = check_suggest(cid);
@@ -421,7 +424,8 @@ static void load_entry(struct loader *L, const char *file, const struct ynode *i
     for (const char *const *k = is_control ? need_control : need_attestation; *k; k++)
         if (!json_object_get(e, *k) && !L->parent_failed)
             diag_at(d, file, idn->line, idn->col, "%s %s has no '%s'", kind, id, *k);
-    if (json_is_true(json_object_get(e, "disabled")) && !json_object_get(e, "reason"))
+    const char *why = json_string_value(json_object_get(e, "reason"));
+    if (json_is_true(json_object_get(e, "disabled")) && (!why || !why[strspn(why, " \t\n")]))
         diag_at(d, file, idn->line, idn->col, "%s %s is disabled without a 'reason'", kind, id);
     if (is_control && !json_object_get(e, "expect"))
         json_object_set_new(e, "expect", json_object());

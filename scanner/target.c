@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,30 +21,55 @@ static int valid_hostname(const char *h, size_t n)
     return h[0] != '.' && h[0] != '-';
 }
 
+/* The "://" after url's scheme, or NULL when it has none ("://" in a query is not one). */
+static const char *scheme_sep(const char *url)
+{
+    const char *sep = strstr(url, "://");
+    size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+    return sep && n == (size_t)(sep - url) ? sep : NULL;
+}
+
+/* url with any userinfo replaced by "…", truncated to fit out. */
+static void redact(const char *url, char *out, size_t n)
+{
+    const char *sep = scheme_sep(url);
+    const char *auth = sep ? sep + 3 : url;
+    size_t auth_len = strcspn(auth, "/?#");
+    const char *at = memchr(auth, '@', auth_len);
+    if (!at) {
+        snprintf(out, n, "%s", url);
+        return;
+    }
+    snprintf(out, n, "%.*s…%s", (int)(auth - url), url, at);
+}
+
 int target_parse(const char *url, struct target *t, struct coc_error *e)
 {
     memset(t, 0, sizeof *t);
     const char *p = url;
-    const char *sep = strstr(url, "://");
+    const char *sep = scheme_sep(url);
+    /* Messages quote the URL; never with what precedes an '@' in it (it may be a password). */
+    const char *raw = url;
+    char shown[300];
+    redact(raw, shown, sizeof shown);
+    url = shown;
     if (sep) {
-        size_t slen = (size_t)(sep - url);
-        if (slen == 5 && strncasecmp(url, "https", 5) == 0) {
+        size_t slen = (size_t)(sep - raw);
+        if (slen == 5 && strncasecmp(raw, "https", 5) == 0) {
             p = sep + 3;
-        } else if (slen == 4 && strncasecmp(url, "http", 4) == 0) {
+        } else if (slen == 4 && strncasecmp(raw, "http", 4) == 0) {
             return coc_fail(e, "%s: only https:// targets can be scanned (the http:// redirect "
                                "is checked from the https:// target)", url);
         } else {
             return coc_fail(e, "%s: unsupported scheme '%.*s' (expected https://)", url,
-                            (int)(slen > 16 ? 16 : slen), url);
+                            (int)(slen > 16 ? 16 : slen), raw);
         }
     }
     size_t auth_len = strcspn(p, "/?#");
     const char *rest = p + auth_len;
-    const char *at = memchr(p, '@', auth_len);
-    if (at) /* never echo the URL: what precedes '@' may be a password */
-        return coc_fail(e, "https://…@%.*s: credentials in the URL are not accepted; use a "
-                           "targets file with username_env/password_env",
-                        (int)(auth_len - (size_t)(at + 1 - p)), at + 1);
+    if (memchr(p, '@', auth_len))
+        return coc_fail(e, "%s: credentials in the URL are not accepted; use a targets file "
+                           "with username_env/password_env", url);
     const char *host = p;
     size_t host_len;
     const char *port_str = NULL;
