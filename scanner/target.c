@@ -29,18 +29,19 @@ static const char *scheme_sep(const char *url)
     return sep && n == (size_t)(sep - url) ? sep : NULL;
 }
 
-/* url with any userinfo replaced by "…", truncated to fit out. */
+/* url with everything between the scheme and its last '@' replaced by "…", truncated to fit
+ * out. Conservative on purpose: a password typed with an unencoded '#', '/' or '?' still
+ * precedes an '@', and an error message must never carry it. */
 static void redact(const char *url, char *out, size_t n)
 {
     const char *sep = scheme_sep(url);
-    const char *auth = sep ? sep + 3 : url;
-    size_t auth_len = strcspn(auth, "/?#");
-    const char *at = memchr(auth, '@', auth_len);
+    const char *start = sep ? sep + 3 : url;
+    const char *at = strrchr(start, '@');
     if (!at) {
         snprintf(out, n, "%s", url);
         return;
     }
-    snprintf(out, n, "%.*s…%s", (int)(auth - url), url, at);
+    snprintf(out, n, "%.*s…%s", (int)(start - url), url, at);
 }
 
 int target_parse(const char *url, struct target *t, struct coc_error *e)

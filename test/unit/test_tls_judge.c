@@ -12,29 +12,7 @@
 #include <cmocka.h>
 
 #include "check.h"
-#include "cli.h"
 #include "registry.h"
-
-/* The cli_* helpers live in scanner/main.c, which unit tests do not link, yet the cmd_*.c
- * objects they do link call them. Weak stand-ins; a real definition elsewhere wins. */
-__attribute__((weak)) int cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-    (void)cmd;
-    (void)fmt;
-    return EXIT_USAGE;
-}
-__attribute__((weak)) int cli_bad_option(const char *cmd, int opt, char **argv)
-{
-    (void)cmd;
-    (void)opt;
-    (void)argv;
-    return EXIT_USAGE;
-}
-__attribute__((weak)) int cli_use_color(int fd)
-{
-    (void)fd;
-    return 0;
-}
 
 /*
  * Judge an observation and an expect (both JSON texts). Checks the evidence is a non-empty
@@ -155,10 +133,9 @@ static void test_version_spellings(void **state)
     assert_int_equal(judge(obs, "{\"max\": \"TLSv1.1\", \"min\": \"1.0\"}", "TLSv1.2"), ST_FAIL);
 }
 
-/* BUG: tls_protocols.c:112 (protocols_judge) turns an unknown version name in expect into rank -1:
- * an unknown min lets every version pass silently, and an unknown max indexes all_versions[-1]
- * (an out-of-bounds read) while formatting the evidence. The profile validator keeps such names
- * out today, but the judge is the pure half a stored report is re-judged through. */
+/* Regression: an unknown version name in expect became rank -1, so an unknown min let every
+ * version pass silently and an unknown max read all_versions[-1] (out of bounds). The profile
+ * validator keeps such names out; a hand-edited report re-judged must not pass either. */
 static void test_unknown_expect_version(void **state)
 {
     (void)state;
