@@ -43,7 +43,8 @@ UNIT_BIN   := $(patsubst test/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 
 # Debian packages the build, the tests and the demo need; `make deps` installs what is missing.
 DEB_PKGS   := gcc make pkg-config libssl-dev libcurl4-openssl-dev libxml2-dev libjansson-dev \
-              libyaml-dev libcmocka-dev openssl nginx curl jq perl python3-jsonschema gnutls-bin
+              libyaml-dev libcmocka-dev openssl nginx curl jq perl python3-jsonschema gnutls-bin \
+              procps iproute2
 
 .PHONY: all deps check unit integration demo install clean FORCE
 .DELETE_ON_ERROR:

@@ -7,11 +7,23 @@
 
 extern const struct check check_tls_protocols;
 extern const struct check check_tls_ciphers;
+extern const struct check check_cert_chain;
+extern const struct check check_cert_hostname;
+extern const struct check check_cert_expiry;
+extern const struct check check_cert_key;
+extern const struct check check_cert_signature;
+extern const struct check check_cert_ocsp;
 extern const struct check check_headers_hsts;
 
 static const struct check *const registry[] = {
     &check_tls_protocols,
     &check_tls_ciphers,
+    &check_cert_chain,
+    &check_cert_hostname,
+    &check_cert_expiry,
+    &check_cert_key,
+    &check_cert_signature,
+    &check_cert_ocsp,
     &check_headers_hsts,
 };
 
