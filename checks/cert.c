@@ -13,6 +13,7 @@
 #include "cert_facts.h"
 #include "check.h"
 #include "scan.h"
+#include "strbuf.h"
 #include "target.h"
 #include "tls_session.h"
 #include "util.h"
@@ -142,8 +143,8 @@ static enum status judge_hostname(const json_t *obs, const json_t *expect, struc
     if (!leaf)
         return ST_ERROR;
     int match = json_is_true(json_object_get(leaf, "hostname_match"));
-    r->observed = json_pack("{s:O, s:O}", "dns", json_object_get(leaf, "san_dns"), "ip",
-                            json_object_get(leaf, "san_ip"));
+    r->observed = json_deep_copy(json_object_get(leaf, "san_dns"));
+    json_array_extend(r->observed, json_object_get(leaf, "san_ip"));
     const char *host = json_string_value(json_object_get(leaf, "hostname"));
     if (want_bool(expect, "hostname_match") && !match) {
         result_evidencef(r, "the certificate is not valid for %s", host ? host : "the host");
@@ -163,7 +164,10 @@ static enum status judge_expiry(const json_t *obs, const json_t *expect, struct 
     long long min = min_j ? json_integer_value(min_j) : 0;
     long long days = json_integer_value(json_object_get(leaf, "days_remaining"));
     const char *after = json_string_value(json_object_get(leaf, "not_after"));
-    r->observed = json_pack("{s:s?, s:I}", "not_after", after, "days_remaining", days);
+    struct strbuf ob = STRBUF_INIT;
+    strbuf_addf(&ob, "%s (%lld days left)", after ? after : "?", days);
+    r->observed = json_string(ob.buf);
+    strbuf_release(&ob);
     if (json_is_true(json_object_get(leaf, "not_yet_valid"))) {
         result_evidencef(r, "the certificate is not valid before %s",
                          json_string_value(json_object_get(leaf, "not_before")));
@@ -194,8 +198,11 @@ static enum status judge_key(const json_t *obs, const json_t *expect, struct res
     long long min_rsa = rsa_j ? json_integer_value(rsa_j) : 2048;
     long long min_ec = ec_j ? json_integer_value(ec_j) : 256;
     const char *curve = json_string_value(json_object_get(leaf, "curve"));
-    r->observed = json_pack("{s:s?, s:I, s:s?}", "key_type", type, "key_bits", bits, "curve",
-                            curve);
+    struct strbuf ob = STRBUF_INIT;
+    strbuf_addf(&ob, "%s %lld%s%s%s", type ? type : "unknown", bits, curve ? " (" : "",
+                curve ? curve : "", curve ? ")" : "");
+    r->observed = json_string_lossy(ob.buf, ob.len);
+    strbuf_release(&ob);
     long long min = 0;
     if (type && (strcmp(type, "RSA") == 0 || strcmp(type, "RSA-PSS") == 0 ||
                  strcmp(type, "DSA") == 0))
