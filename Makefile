@@ -38,16 +38,24 @@ LIB_OBJ    := $(patsubst %.c,$(B)/%.o,$(LIB_SRC)) $(B)/gen/builtin_profiles.o
 MAIN_OBJ   := $(B)/scanner/main.o
 PROFILES   := $(sort $(wildcard profiles/*.yaml))
 
+FUZZ_SRC   := $(wildcard test/fuzz/fuzz_*.c)
+FUZZ_BIN   := $(patsubst test/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_OBJ   := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC)) build/fuzz/obj/gen/builtin_profiles.o
+FUZZ_CC    := clang
+FUZZ_FLAGS := -std=c17 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_SECONDS ?= 60
+
 UNIT_SRC   := $(wildcard test/unit/test_*.c)
 UNIT_BIN   := $(patsubst test/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 
 # Debian packages the build, the tests and the demo need; `make deps` installs what is missing.
 DEB_PKGS   := gcc make pkg-config libssl-dev libcurl4-openssl-dev libxml2-dev libjansson-dev \
               libyaml-dev libcmocka-dev openssl nginx curl jq perl python3-jsonschema gnutls-bin \
-              procps iproute2
+              procps iproute2 clang libclang-rt-14-dev
 
-.PHONY: all deps check unit integration demo install clean FORCE
+.PHONY: all deps check unit integration fuzz fuzz-smoke demo install clean FORCE
 .DELETE_ON_ERROR:
+.SECONDARY: $(FUZZ_OBJ)
 
 all: cocscan
 
@@ -73,6 +81,33 @@ $(B)/unit/%: test/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LDLIBS) -lcmocka
 
+# libFuzzer targets: the library built once more with clang and sanitizer coverage.
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/obj/gen/builtin_profiles.o: $(GEN)/builtin_profiles.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+
+build/fuzz/%: test/fuzz/%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# `make fuzz`: each target FUZZ_SECONDS on a scratch copy of its seed corpus (new inputs stay
+# in build/); crashes are written to build/fuzz/.
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus/$$n; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$n- \
+	        build/fuzz/corpus/$$n test/fuzz/corpus/$$n || exit 1; done
+
+# The smoke run `make check` does: every seed, then a few seconds of mutation, per target.
+fuzz-smoke: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
+	    $$f -max_total_time=5 -artifact_prefix=build/fuzz/$$n- test/fuzz/corpus/$$n \
+	        >build/fuzz/$$n.log 2>&1 || { tail -30 build/fuzz/$$n.log; exit 1; }; \
+	    echo "fuzz-smoke: $$n ok ($$(grep -o 'Done [0-9]* runs' build/fuzz/$$n.log))"; done
+
 deps:
 	@missing=""; \
 	for p in $(DEB_PKGS); do \
@@ -80,11 +115,65 @@ deps:
 	        missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	    echo "make deps: installing$$missing"; \
+	    echo "make # libFuzzer targets: the library built once more with clang and sanitizer coverage.
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/obj/gen/builtin_profiles.o: $(GEN)/builtin_profiles.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+
+build/fuzz/%: test/fuzz/%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# `make fuzz`: each target FUZZ_SECONDS on a scratch copy of its seed corpus (new inputs stay
+# in build/); crashes are written to build/fuzz/.
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus/$$n; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$n- \
+	        build/fuzz/corpus/$$n test/fuzz/corpus/$$n || exit 1; done
+
+# The smoke run `make check` does: every seed, then a few seconds of mutation, per target.
+fuzz-smoke: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
+	    $$f -max_total_time=5 -artifact_prefix=build/fuzz/$$n- test/fuzz/corpus/$$n \
+	        >build/fuzz/$$n.log 2>&1 || { tail -30 build/fuzz/$$n.log; exit 1; }; \
+	    echo "fuzz-smoke: $$n ok ($$(grep -o 'Done [0-9]* runs' build/fuzz/$$n.log))"; done
+
+deps: installing$$missing"; \
 	    if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
 	    $$SUDO apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	        $$missing >/dev/null || { echo "make deps: apt-get failed" >&2; exit 1; }; \
+	        $$missing >/dev/null || { echo "make # libFuzzer targets: the library built once more with clang and sanitizer coverage.
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/obj/gen/builtin_profiles.o: $(GEN)/builtin_profiles.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+
+build/fuzz/%: test/fuzz/%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# `make fuzz`: each target FUZZ_SECONDS on a scratch copy of its seed corpus (new inputs stay
+# in build/); crashes are written to build/fuzz/.
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus/$$n; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$n- \
+	        build/fuzz/corpus/$$n test/fuzz/corpus/$$n || exit 1; done
+
+# The smoke run `make check` does: every seed, then a few seconds of mutation, per target.
+fuzz-smoke: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
+	    $$f -max_total_time=5 -artifact_prefix=build/fuzz/$$n- test/fuzz/corpus/$$n \
+	        >build/fuzz/$$n.log 2>&1 || { tail -30 build/fuzz/$$n.log; exit 1; }; \
+	    echo "fuzz-smoke: $$n ok ($$(grep -o 'Done [0-9]* runs' build/fuzz/$$n.log))"; done
+
+deps: apt-get failed" >&2; exit 1; }; \
 	fi
 
 unit: $(UNIT_BIN)
@@ -98,6 +187,7 @@ check: deps
 	@$(MAKE) --no-print-directory cocscan
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 demo: deps
 	@$(MAKE) --no-print-directory cocscan
