@@ -115,65 +115,11 @@ deps:
 	        missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	    echo "make # libFuzzer targets: the library built once more with clang and sanitizer coverage.
-build/fuzz/obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
-
-build/fuzz/obj/gen/builtin_profiles.o: $(GEN)/builtin_profiles.c
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
-
-build/fuzz/%: test/fuzz/%.c $(FUZZ_OBJ)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $^ $(LDLIBS)
-
-# `make fuzz`: each target FUZZ_SECONDS on a scratch copy of its seed corpus (new inputs stay
-# in build/); crashes are written to build/fuzz/.
-fuzz: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus/$$n; \
-	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$n- \
-	        build/fuzz/corpus/$$n test/fuzz/corpus/$$n || exit 1; done
-
-# The smoke run `make check` does: every seed, then a few seconds of mutation, per target.
-fuzz-smoke: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
-	    $$f -max_total_time=5 -artifact_prefix=build/fuzz/$$n- test/fuzz/corpus/$$n \
-	        >build/fuzz/$$n.log 2>&1 || { tail -30 build/fuzz/$$n.log; exit 1; }; \
-	    echo "fuzz-smoke: $$n ok ($$(grep -o 'Done [0-9]* runs' build/fuzz/$$n.log))"; done
-
-deps: installing$$missing"; \
+	    echo "make deps: installing$$missing"; \
 	    if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
 	    $$SUDO apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	        $$missing >/dev/null || { echo "make # libFuzzer targets: the library built once more with clang and sanitizer coverage.
-build/fuzz/obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
-
-build/fuzz/obj/gen/builtin_profiles.o: $(GEN)/builtin_profiles.c
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
-
-build/fuzz/%: test/fuzz/%.c $(FUZZ_OBJ)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $^ $(LDLIBS)
-
-# `make fuzz`: each target FUZZ_SECONDS on a scratch copy of its seed corpus (new inputs stay
-# in build/); crashes are written to build/fuzz/.
-fuzz: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus/$$n; \
-	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$n- \
-	        build/fuzz/corpus/$$n test/fuzz/corpus/$$n || exit 1; done
-
-# The smoke run `make check` does: every seed, then a few seconds of mutation, per target.
-fuzz-smoke: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
-	    $$f -max_total_time=5 -artifact_prefix=build/fuzz/$$n- test/fuzz/corpus/$$n \
-	        >build/fuzz/$$n.log 2>&1 || { tail -30 build/fuzz/$$n.log; exit 1; }; \
-	    echo "fuzz-smoke: $$n ok ($$(grep -o 'Done [0-9]* runs' build/fuzz/$$n.log))"; done
-
-deps: apt-get failed" >&2; exit 1; }; \
+	        $$missing >/dev/null || { echo "make deps: apt-get failed" >&2; exit 1; }; \
 	fi
 
 unit: $(UNIT_BIN)
