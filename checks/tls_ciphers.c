@@ -26,14 +26,18 @@ struct enum_job {
     uint16_t first;  /* the suite the protocol probe got for the full list */
     int timeout_ms;
     uint16_t *found; /* in discovery order */
+    json_t **kx;     /* per found suite: tls_probe_kx_json */
     size_t n_found;
+    json_t *first_kx; /* the protocol probe's, for found[0] */
     int server_order; /* 1 enforced, 0 client's order, -1 undetermined */
     unsigned probes;
     char error[COC_ERROR_MAX];
 };
 
-/* One hello offering `list`; the chosen suite in *chosen. 1 accepted, 0 refused, -1 failure. */
-static int offer(struct enum_job *j, const uint16_t *list, size_t n, uint16_t *chosen)
+/* One hello offering `list`; the chosen suite in *chosen and its key exchange in *kx (when
+ * kx is not NULL). 1 accepted, 0 refused, -1 failure. */
+static int offer(struct enum_job *j, const uint16_t *list, size_t n, uint16_t *chosen,
+                 json_t **kx)
 {
     struct tls_probe p = { .version = j->version, .suites = list, .n_suites = n,
                            .timeout_ms = j->timeout_ms };
@@ -42,6 +46,8 @@ static int offer(struct enum_job *j, const uint16_t *list, size_t n, uint16_t *c
     int rc;
     if (tls_probe_accepted(&p)) {
         *chosen = p.flight.cipher;
+        if (kx)
+            *kx = tls_probe_kx_json(&p);
         rc = 1;
     } else if (p.answered || p.connected) {
         /* An alert, a lower version or a closed connection: nothing more of these is accepted. */
@@ -63,16 +69,19 @@ static void *enumerate(void *arg)
     size_t n = 0;
     uint16_t *left = tls_probe_suites_for(j->version, &n);
     j->found = calloc(n ? n : 1, sizeof *j->found);
+    j->kx = calloc(n ? n : 1, sizeof *j->kx);
     j->server_order = -1;
-    if (!left || !j->found) {
+    if (!left || !j->found || !j->kx) {
         snprintf(j->error, sizeof j->error, "out of memory");
         free(left);
         return NULL;
     }
     uint16_t chosen = j->first;
+    json_t *kx = json_incref(j->first_kx);
     for (size_t round = 0; n > 0 && round <= n + 1; round++) {
         if (round > 0) {
-            int r = offer(j, left, n, &chosen);
+            kx = NULL;
+            int r = offer(j, left, n, &chosen, &kx);
             if (r <= 0)
                 break;
         }
@@ -82,8 +91,10 @@ static void *enumerate(void *arg)
         if (k == n) {
             snprintf(j->error, sizeof j->error, "the server chose 0x%04X, which was not offered",
                      chosen);
+            json_decref(kx);
             break;
         }
+        j->kx[j->n_found] = kx;
         j->found[j->n_found++] = chosen;
         memmove(left + k, left + k + 1, (n - k - 1) * sizeof *left);
         n--;
@@ -92,7 +103,7 @@ static void *enumerate(void *arg)
         uint16_t *rev = malloc(j->n_found * sizeof *rev);
         for (size_t i = 0; rev && i < j->n_found; i++)
             rev[i] = j->found[j->n_found - 1 - i];
-        if (rev && offer(j, rev, j->n_found, &chosen) == 1)
+        if (rev && offer(j, rev, j->n_found, &chosen, NULL) == 1)
             j->server_order = chosen == j->found[0];
         free(rev);
     }
@@ -100,7 +111,8 @@ static void *enumerate(void *arg)
     return NULL;
 }
 
-static json_t *suite_json(const char *proto, uint16_t code)
+/* The suite's facts plus the key exchange seen with it (kx is borrowed). */
+static json_t *suite_json(const char *proto, uint16_t code, const json_t *kx)
 {
     char hex[8];
     snprintf(hex, sizeof hex, "0x%04X", code);
@@ -125,6 +137,8 @@ static json_t *suite_json(const char *proto, uint16_t code)
             json_array_append_new(flags, json_string(cipher_flag_name(bit)));
     }
     json_object_set_new(o, "flags", flags);
+    if (kx)
+        json_object_update(o, (json_t *)kx);
     return o;
 }
 
@@ -149,6 +163,11 @@ static int ciphers_observe(struct scan *scan, struct target *t, json_t *obs)
         jobs[nj].version = v;
         jobs[nj].first = (uint16_t)strtoul(code, NULL, 16);
         jobs[nj].timeout_ms = scan->timeout_ms;
+        jobs[nj].first_kx = json_object();
+        if (json_object_get(ans, "dh_bits"))
+            json_object_set(jobs[nj].first_kx, "dh_bits", json_object_get(ans, "dh_bits"));
+        if (json_object_get(ans, "group"))
+            json_object_set(jobs[nj].first_kx, "group", json_object_get(ans, "group"));
         nj++;
     }
     for (size_t i = 0; i < nj; i++)
@@ -165,7 +184,8 @@ static int ciphers_observe(struct scan *scan, struct target *t, json_t *obs)
         const char *proto = tls_version_name(jobs[i].version);
         json_t *codes = json_array();
         for (size_t k = 0; k < jobs[i].n_found; k++) {
-            json_array_append_new(list, suite_json(proto, jobs[i].found[k]));
+            json_array_append_new(list, suite_json(proto, jobs[i].found[k], jobs[i].kx[k]));
+            json_decref(jobs[i].kx[k]);
             json_array_append(codes, json_object_get(json_array_get(list, json_array_size(list) - 1),
                                                      "code"));
         }
@@ -179,6 +199,8 @@ static int ciphers_observe(struct scan *scan, struct target *t, json_t *obs)
                                                     jobs[i].error));
         probes += jobs[i].probes;
         free(jobs[i].found);
+        free(jobs[i].kx);
+        json_decref(jobs[i].first_kx);
     }
     scan->probes += probes;
     json_object_set_new(obs, "probes",
@@ -220,6 +242,32 @@ static int allowed(const json_t *allow, const json_t *s)
     return 0;
 }
 
+/* Security-equivalent size of a named EC group in bits (x25519 counts as 256), or 0 if the
+ * group is not an elliptic curve (ffdhe groups are finite-field DH: see dh_bits). */
+static int group_ec_bits(const char *name)
+{
+    if (!name || strncmp(name, "ffdhe", 5) == 0)
+        return 0;
+    if (strncasecmp(name, "x25519", 6) == 0)
+        return 256;
+    if (strncasecmp(name, "x448", 4) == 0)
+        return 448;
+    for (const char *p = name; *p; p++)
+        if (*p >= '0' && *p <= '9')
+            return atoi(p);
+    return 0;
+}
+
+/* Bits of finite-field DH seen with suite s: the ServerKeyExchange prime or an ffdhe group. */
+static int suite_dh_bits(const json_t *s)
+{
+    const json_t *b = json_object_get(s, "dh_bits");
+    if (b)
+        return (int)json_integer_value(b);
+    const char *g = json_string_value(json_object_get(s, "group"));
+    return g && strncmp(g, "ffdhe", 5) == 0 ? atoi(g + 5) : 0;
+}
+
 static enum status ciphers_judge(const json_t *obs, const json_t *expect, struct result *r)
 {
     const json_t *list = json_object_get(obs, "ciphers");
@@ -231,6 +279,9 @@ static enum status ciphers_judge(const json_t *obs, const json_t *expect, struct
     const json_t *allow = json_object_get(expect, "allow");
     const json_t *min_bits = json_object_get(expect, "min_bits");
     int want_fs = json_is_true(json_object_get(expect, "forward_secrecy"));
+    const json_t *min_dh = json_object_get(expect, "min_dh_bits");
+    const json_t *min_ecdh = json_object_get(expect, "min_ecdh_bits");
+    char kxwhy[64];
     json_t *bad = json_array();
     struct strbuf why = STRBUF_INIT;
     size_t i;
@@ -251,6 +302,17 @@ static enum status ciphers_judge(const json_t *obs, const json_t *expect, struct
             reason = "too few bits";
         if (!reason && want_fs && !json_is_true(json_object_get(s, "forward_secrecy")))
             reason = "no forward secrecy";
+        int dh = suite_dh_bits(s);
+        if (!reason && min_dh && dh && dh < json_integer_value(min_dh)) {
+            snprintf(kxwhy, sizeof kxwhy, "DH group of %d bits", dh);
+            reason = kxwhy;
+        }
+        int ec = group_ec_bits(json_string_value(json_object_get(s, "group")));
+        if (!reason && min_ecdh && ec && ec < json_integer_value(min_ecdh)) {
+            snprintf(kxwhy, sizeof kxwhy, "ECDH group %s",
+                     json_string_value(json_object_get(s, "group")));
+            reason = kxwhy;
+        }
         if (reason) {
             struct strbuf item = STRBUF_INIT;
             strbuf_addf(&item, "%s %s", proto, name);
@@ -264,8 +326,9 @@ static enum status ciphers_judge(const json_t *obs, const json_t *expect, struct
     if (json_array_size(bad)) {
         if (json_array_size(bad) > 5)
             strbuf_addf(&why, "; and %zu more", json_array_size(bad) - 5);
-        result_evidencef(r, "%zu accepted suite%s violate the profile: %s", json_array_size(bad),
-                         json_array_size(bad) == 1 ? "" : "s", why.buf);
+        int one = json_array_size(bad) == 1;
+        result_evidencef(r, "%zu accepted suite%s the profile: %s", json_array_size(bad),
+                         one ? " violates" : "s violate", why.buf);
         r->observed = bad;
         st = ST_FAIL;
     } else {
@@ -289,6 +352,8 @@ static const struct expect_key ciphers_keys[] = {
       "if given, every accepted suite must be in this list (IANA names or 0xNNNN codes)" },
     { "min_bits", EXP_INT, NULL, "minimum symmetric strength in bits (default: none)" },
     { "forward_secrecy", EXP_BOOL, NULL, "every accepted suite must have forward secrecy" },
+    { "min_dh_bits", EXP_INT, NULL, "minimum finite-field DH group size seen with DHE suites" },
+    { "min_ecdh_bits", EXP_INT, NULL, "minimum ECDH group size (x25519 counts as 256)" },
     { NULL, 0, NULL, NULL },
 };
 

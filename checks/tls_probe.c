@@ -203,3 +203,25 @@ void tls_probe_describe(const struct tls_probe *p, char *buf, size_t n)
         snprintf(buf, n, "%s", p->error[0] ? p->error : "no answer");
     }
 }
+
+json_t *tls_probe_kx_json(const struct tls_probe *p)
+{
+    const struct tls_flight *f = &p->flight;
+    json_t *o = json_object();
+    uint16_t group = 0;
+    if (f->ske_kind == TLS_SKE_DHE && f->dh_bits)
+        json_object_set_new(o, "dh_bits", json_integer(f->dh_bits));
+    else if (f->ske_kind == TLS_SKE_ECDHE)
+        group = f->ecdh_group;
+    else if (f->key_share_group)
+        group = f->key_share_group;
+    else if (f->is_hrr)
+        group = f->hrr_group;
+    if (group) {
+        const char *name = tls_group_name(group);
+        char hex[16];
+        snprintf(hex, sizeof hex, "0x%04X", group);
+        json_object_set_new(o, "group", json_string(name ? name : hex));
+    }
+    return o;
+}

@@ -41,6 +41,10 @@ int tls_probe_accepted(const struct tls_probe *p);
  * protocol_version", "answered with TLSv1.2", "connection closed", …) into buf. */
 void tls_probe_describe(const struct tls_probe *p, char *buf, size_t n);
 
+/* The key exchange an accepted probe saw, as {"dh_bits": n} (DHE), {"group": name} (ECDHE,
+ * TLS 1.3 key share or HelloRetryRequest) or {} — new reference. */
+json_t *tls_probe_kx_json(const struct tls_probe *p);
+
 /* tls.protocols' observe, which tls.ciphers builds on (it reuses the protocol probes' answers). */
 int tls_protocols_observe(struct scan *scan, struct target *t, json_t *obs);
 

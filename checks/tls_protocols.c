@@ -44,6 +44,9 @@ int tls_protocols_observe(struct scan *scan, struct target *t, json_t *obs)
             char code[8];
             snprintf(code, sizeof code, "0x%04X", p->flight.cipher);
             json_object_set_new(d, "cipher", json_string(code));
+            json_t *kx = tls_probe_kx_json(p);
+            json_object_update(d, kx);
+            json_decref(kx);
         }
         json_object_set_new(details, name, d);
     }

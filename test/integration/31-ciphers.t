@@ -91,4 +91,38 @@ is "$(jqr "$tmpdir/legacy.json" '.targets[0].observations.tls.cipher_order["TLSv
 is "$(jqr "$tmpdir/legacy.json" '.targets[0].observations.tls.ciphers[] | select(.code == "0x002F")
     | [.kx, .enc, (.bits | tostring), .mac, (.forward_secrecy | tostring), (.flags | join("+"))]
     | join(" ")')" "RSA AES_128_CBC 128 SHA false cbc+sha1" "legacy: a suite's classification"
+
+# 3. DHE with a 1024-bit group (RFC 5114's), then with ffdhe2048: min_dh_bits judges the group.
+cat >"$tmpdir/dh.yaml" <<'YAML'
+profile: dh-test
+title: DH test
+controls:
+  DH: { title: DH group, check: tls.ciphers, severity: high,
+        expect: { min_dh_bits: 2048, min_ecdh_bits: 256 } }
+YAML
+for dh in dh1024 dh2048; do
+    start_nginx "$dh" - <<NGINX
+listen 127.0.0.1:@PORT@ ssl;
+ssl_certificate @CERTDIR@/good-chain.pem;
+ssl_certificate_key @CERTDIR@/good.key;
+ssl_protocols TLSv1.2;
+ssl_ciphers DHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0;
+ssl_dhparam @CERTDIR@/$dh.pem;
+root @ROOT@;
+NGINX
+    run "$COCSCAN" scan -q -t 5 -p "$tmpdir/dh.yaml" --json "$tmpdir/$dh.json" \
+        "https://127.0.0.1:$PORT/"
+    ok "$dh: report validates" validate_report "$tmpdir/$dh.json"
+done
+is "$(jqr "$tmpdir/dh1024.json" '.targets[0].observations.tls.ciphers[]
+    | select(.kx == "DHE") | .dh_bits')" 1024 "dh1024: the DHE prime's size is observed"
+is "$(jqr "$tmpdir/dh1024.json" '.targets[0].results[0].status')" fail "dh1024: min_dh_bits 2048 fails"
+like "$(jqr "$tmpdir/dh1024.json" '.targets[0].results[0].evidence')" 'DH group of 1024 bits' \
+    "dh1024: says why"
+is "$(jqr "$tmpdir/dh2048.json" '.targets[0].observations.tls.ciphers[]
+    | select(.kx == "DHE") | .dh_bits')" 2048 "dh2048: 2048 bits observed"
+is "$(jqr "$tmpdir/dh2048.json" '.targets[0].results[0].status')" pass "dh2048: passes"
+like "$(jqr "$tmpdir/dh2048.json" '.targets[0].observations.tls.ciphers[]
+    | select(.kx == "ECDHE") | .group')" '^(x25519|secp256r1|x448|secp384r1)$' \
+    "the ECDHE group is observed"
 done_testing
