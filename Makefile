@@ -84,7 +84,7 @@ $(B)/unit/%: test/unit/%.c $(LIB_OBJ)
 # libFuzzer targets: the library built once more with clang and sanitizer coverage.
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/fuzz/obj/gen/builtin_profiles.o: $(GEN)/builtin_profiles.c
 	@mkdir -p $(dir $@)
