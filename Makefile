@@ -42,7 +42,8 @@ FUZZ_SRC   := $(wildcard test/fuzz/fuzz_*.c)
 FUZZ_BIN   := $(patsubst test/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_OBJ   := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC)) build/fuzz/obj/gen/builtin_profiles.o
 FUZZ_CC    := clang
-FUZZ_FLAGS := -std=c17 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_FLAGS := -std=c17 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 60
 
 UNIT_SRC   := $(wildcard test/unit/test_*.c)
@@ -103,9 +104,11 @@ fuzz: $(FUZZ_BIN)
 
 # The smoke run `make check` does: every seed, then a few seconds of mutation, per target.
 fuzz-smoke: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; \
-	    $$f -max_total_time=5 -artifact_prefix=build/fuzz/$$n- test/fuzz/corpus/$$n \
-	        >build/fuzz/$$n.log 2>&1 || { tail -30 build/fuzz/$$n.log; exit 1; }; \
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; rm -rf build/fuzz/smoke/$$n; \
+	    mkdir -p build/fuzz/smoke/$$n; \
+	    $$f -max_total_time=5 -artifact_prefix=build/fuzz/$$n- build/fuzz/smoke/$$n \
+	        test/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1 || \
+	        { tail -30 build/fuzz/$$n.log; exit 1; }; \
 	    echo "fuzz-smoke: $$n ok ($$(grep -o 'Done [0-9]* runs' build/fuzz/$$n.log))"; done
 
 deps:

@@ -19,6 +19,13 @@
 
 #define OBSERVED_MAX 96
 
+/* A string member of o, or dflt: a report read back from a file may lack anything. */
+static const char *str(const json_t *o, const char *key, const char *dflt)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : dflt;
+}
+
 /* Order in which statuses are listed: what needs action first. */
 static int status_rank(const char *s)
 {
@@ -40,16 +47,13 @@ static int severity_rank(const char *s)
 static int cmp_results(const void *a, const void *b)
 {
     const json_t *x = *(const json_t *const *)a, *y = *(const json_t *const *)b;
-    int d = status_rank(json_string_value(json_object_get(x, "status"))) -
-            status_rank(json_string_value(json_object_get(y, "status")));
+    int d = status_rank(str(x, "status", "")) - status_rank(str(y, "status", ""));
     if (d)
         return d;
-    d = severity_rank(json_string_value(json_object_get(y, "severity"))) -
-        severity_rank(json_string_value(json_object_get(x, "severity")));
+    d = severity_rank(str(y, "severity", "")) - severity_rank(str(x, "severity", ""));
     if (d)
         return d;
-    return strcmp(json_string_value(json_object_get(x, "control")),
-                  json_string_value(json_object_get(y, "control")));
+    return strcmp(str(x, "control", ""), str(y, "control", ""));
 }
 
 /* Append s, at most about `max` bytes (cut on a UTF-8 boundary), with control characters
@@ -117,92 +121,124 @@ static const char *verdict_color(const char *v)
     return strcmp(v, "compliant") == 0 ? C_GREEN C_BOLD : C_RED C_BOLD;
 }
 
-static void upper(char *dst, const char *src, size_t n)
+/* Append s upper-cased and made safe (see add_safe). */
+static void add_upper(struct strbuf *sb, const char *s, size_t max)
 {
-    size_t i = 0;
-    for (; src[i] && i + 1 < n; i++)
-        dst[i] = (src[i] >= 'a' && src[i] <= 'z') ? (char)(src[i] - 32) : src[i];
-    dst[i] = '\0';
+    size_t from = sb->len;
+    add_safe(sb, s, max);
+    for (size_t i = from; i < sb->len; i++)
+        if (sb->buf[i] >= 'a' && sb->buf[i] <= 'z')
+            sb->buf[i] = (char)(sb->buf[i] - 32);
 }
 
-static void write_target(const json_t *tg, FILE *out, int color)
+static void add_colored(struct strbuf *sb, int color, const char *code, const char *s, int up)
 {
-    const char *verdict = json_string_value(json_object_get(tg, "verdict"));
-    char vbuf[32], sbuf[16];
-    upper(vbuf, verdict ? verdict : "?", sizeof vbuf);
-    fprintf(out, "\n%s%s%s  %s%s%s\n", color ? C_BOLD : "",
-            json_string_value(json_object_get(tg, "url")), color ? C_RESET : "",
-            color ? verdict_color(verdict ? verdict : "") : "", vbuf, color ? C_RESET : "");
-    const char *err = json_string_value(json_object_get(tg, "error"));
+    if (color)
+        strbuf_adds(sb, code);
+    if (up)
+        add_upper(sb, s, 40);
+    else
+        add_safe(sb, s, 200);
+    if (color)
+        strbuf_adds(sb, C_RESET);
+}
+
+static void add_result(struct strbuf *sb, const json_t *r, int color)
+{
+    const char *st = str(r, "status", "?");
+    strbuf_adds(sb, "  ");
+    add_colored(sb, color, status_color(st), st, 1);
+    strbuf_addf(sb, "%*s", (int)(strlen(st) < 9 ? 9 - strlen(st) : 1), "");
+    size_t col = sb->len;
+    add_safe(sb, str(r, "severity", "?"), 12);
+    strbuf_addf(sb, "%*s", (int)(sb->len - col < 9 ? 9 - (sb->len - col) : 1), "");
+    col = sb->len;
+    add_safe(sb, str(r, "control", "?"), 40);
+    strbuf_addf(sb, "%*s", (int)(sb->len - col < 15 ? 15 - (sb->len - col) : 1), "");
+    add_safe(sb, str(r, "title", ""), 100);
+    strbuf_addch(sb, '\n');
+    const json_t *obs = json_object_get(r, "observed");
+    if (obs && !json_is_null(obs)) {
+        strbuf_addf(sb, "%*s%sobserved:%s ", 37, "", color ? C_DIM : "", color ? C_RESET : "");
+        add_value(sb, obs);
+        strbuf_addch(sb, '\n');
+    }
+    const json_t *ev = json_object_get(r, "evidence");
+    int show_ev = strcmp(st, "pass") != 0 && strcmp(st, "skipped") != 0;
+    if (json_is_string(ev) && (show_ev || !obs || json_is_null(obs))) {
+        strbuf_addf(sb, "%*s", 37, "");
+        add_value(sb, ev);
+        strbuf_addch(sb, '\n');
+    }
+}
+
+static void write_target(const json_t *tg, struct strbuf *sb, int color)
+{
+    const char *verdict = str(tg, "verdict", "?");
+    strbuf_addch(sb, '\n');
+    add_colored(sb, color, C_BOLD, str(tg, "url", "?"), 0);
+    strbuf_adds(sb, "  ");
+    add_colored(sb, color, verdict_color(verdict), verdict, 1);
+    strbuf_addch(sb, '\n');
+    const char *err = str(tg, "error", NULL);
     if (err) {
-        struct strbuf sb = STRBUF_INIT;
-        add_safe(&sb, err, 200);
-        fprintf(out, "  not scanned: %s\n", sb.buf);
-        strbuf_release(&sb);
+        strbuf_adds(sb, "  not scanned: ");
+        add_safe(sb, err, 200);
+        strbuf_addch(sb, '\n');
     }
     const json_t *results = json_object_get(tg, "results");
     size_t n = err ? 0 : json_array_size(results); /* unreachable: every result says the same */
     const json_t **sorted = calloc(n ? n : 1, sizeof *sorted);
     if (!sorted)
         return;
+    size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        sorted[i] = json_array_get(results, i);
-    qsort(sorted, n, sizeof *sorted, cmp_results);
-    for (size_t i = 0; i < n; i++) {
-        const json_t *r = sorted[i];
-        const char *st = json_string_value(json_object_get(r, "status"));
-        const char *sev = json_string_value(json_object_get(r, "severity"));
-        struct strbuf line = STRBUF_INIT;
-        upper(sbuf, st, sizeof sbuf);
-        strbuf_addf(&line, "  %s%-8s%s %-8s %-14s ", color ? status_color(st) : "", sbuf,
-                    color ? C_RESET : "", sev ? sev : "", json_string_value(json_object_get(r, "control")));
-        add_safe(&line, json_string_value(json_object_get(r, "title")), 100);
-        fprintf(out, "%s\n", line.buf);
-        strbuf_reset(&line);
-        const json_t *obs = json_object_get(r, "observed");
-        if (obs && !json_is_null(obs)) {
-            add_value(&line, obs);
-            fprintf(out, "%*s%sobserved:%s %s\n", 37, "", color ? C_DIM : "",
-                    color ? C_RESET : "", line.buf);
-            strbuf_reset(&line);
-        }
-        const json_t *ev = json_object_get(r, "evidence");
-        int show_ev = strcmp(st, "pass") != 0 && strcmp(st, "skipped") != 0;
-        if (ev && json_is_string(ev) && (show_ev || !obs || json_is_null(obs))) {
-            add_value(&line, ev);
-            fprintf(out, "%*s%s\n", 37, "", line.buf);
-        }
-        strbuf_release(&line);
-    }
+        if (json_is_object(json_array_get(results, i)))
+            sorted[m++] = json_array_get(results, i);
+    qsort(sorted, m, sizeof *sorted, cmp_results);
+    for (size_t i = 0; i < m; i++)
+        add_result(sb, sorted[i], color);
     free(sorted);
+}
+
+static long long count(const json_t *o, const char *key)
+{
+    return json_integer_value(json_object_get(o, key));
 }
 
 void report_write_text(const json_t *rep, FILE *out, int color)
 {
+    struct strbuf sb = STRBUF_INIT;
     const json_t *prof = json_object_get(rep, "profile");
-    const char *ver = json_string_value(json_object_get(prof, "version"));
-    const char *sha = json_string_value(json_object_get(prof, "sha256"));
-    fprintf(out, "cocscan %s — profile %s%s%s (sha256 %.12s…), fail-on %s\n",
-            json_string_value(json_object_get(json_object_get(rep, "tool"), "version")),
-            json_string_value(json_object_get(prof, "id")), ver ? " " : "", ver ? ver : "",
-            sha ? sha : "", json_string_value(json_object_get(rep, "fail_on")));
+    strbuf_adds(&sb, "cocscan ");
+    add_safe(&sb, str(json_object_get(rep, "tool"), "version", "?"), 20);
+    strbuf_adds(&sb, " — profile ");
+    add_safe(&sb, str(prof, "id", "?"), 60);
+    if (str(prof, "version", NULL)) {
+        strbuf_addch(&sb, ' ');
+        add_safe(&sb, str(prof, "version", ""), 20);
+    }
+    strbuf_adds(&sb, " (sha256 ");
+    add_safe(&sb, str(prof, "sha256", "?"), 12);
+    strbuf_adds(&sb, "), fail-on ");
+    add_safe(&sb, str(rep, "fail_on", "?"), 10);
+    strbuf_addch(&sb, '\n');
     size_t i;
     json_t *tg;
     json_array_foreach(json_object_get(rep, "targets"), i, tg)
-        write_target(tg, out, color);
-    const char *verdict = json_string_value(json_object_get(rep, "verdict"));
+        if (json_is_object(tg))
+            write_target(tg, &sb, color);
+    const char *verdict = str(rep, "verdict", "?");
     const json_t *sum = json_object_get(rep, "summary");
     const json_t *res = json_object_get(sum, "results");
-    char vbuf[32];
-    upper(vbuf, verdict ? verdict : "?", sizeof vbuf);
-    fprintf(out, "\n%sVerdict: %s%s — %lld target%s; %lld pass, %lld fail, %lld warn, %lld error, "
-                 "%lld skipped\n",
-            color ? verdict_color(verdict ? verdict : "") : "", vbuf, color ? C_RESET : "",
-            json_integer_value(json_object_get(sum, "targets")),
-            json_integer_value(json_object_get(sum, "targets")) == 1 ? "" : "s",
-            json_integer_value(json_object_get(res, "pass")),
-            json_integer_value(json_object_get(res, "fail")),
-            json_integer_value(json_object_get(res, "warn")),
-            json_integer_value(json_object_get(res, "error")),
-            json_integer_value(json_object_get(res, "skipped")));
+    strbuf_addch(&sb, '\n');
+    add_colored(&sb, color, verdict_color(verdict), "Verdict: ", 0);
+    add_colored(&sb, color, verdict_color(verdict), verdict, 1);
+    strbuf_addf(&sb, " — %lld target%s; %lld pass, %lld fail, %lld warn, %lld error, "
+                     "%lld skipped\n",
+                count(sum, "targets"), count(sum, "targets") == 1 ? "" : "s", count(res, "pass"),
+                count(res, "fail"), count(res, "warn"), count(res, "error"),
+                count(res, "skipped"));
+    fwrite(sb.buf, 1, sb.len, out);
+    strbuf_release(&sb);
 }
