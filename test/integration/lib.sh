@@ -270,20 +270,9 @@ gen_certs() {
 # ---------------------------------------------------------------------------------------------
 # Ports
 
-# free_port — print a TCP port that was free on 127.0.0.1 a moment ago (the start helpers retry
-# with another port if someone else binds it first).
-free_port() {
-    "$COC_PYTHON" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
-}
-
-# port_open PORT — true if 127.0.0.1:PORT accepts a TCP connection now.
-port_open() {
-    (: <>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
+# free_port and port_open come from test/fixtures/ports.sh, shared with the demo portal.
+# shellcheck source=../fixtures/ports.sh
+. "$top/test/fixtures/ports.sh"
 
 # wait_port PORT [TIMEOUT_S [PID]] — wait until 127.0.0.1:PORT accepts TCP (default 10 s);
 # gives up early when PID is given and that process is gone.
