@@ -60,14 +60,9 @@ const char *check_obs_key(const struct check *c)
 
 const char *check_suggest(const char *id)
 {
-    const char *best = NULL;
-    int best_d = 4;
-    for (size_t i = 0; i < check_count(); i++) {
-        int d = edit_distance(id, registry[i]->id);
-        if (d < best_d) {
-            best_d = d;
-            best = registry[i]->id;
-        }
-    }
-    return best;
+    const char *ids[sizeof registry / sizeof registry[0] + 1];
+    for (size_t i = 0; i < check_count(); i++)
+        ids[i] = registry[i]->id;
+    ids[check_count()] = NULL;
+    return closest_word(id, ids);
 }
