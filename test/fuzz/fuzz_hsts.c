@@ -21,24 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "headers.h"
 
 #define MAX_AGE_CAP 999999999999999999LL
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-const char *__ubsan_default_options(void);
-
-/* The fuzz build lets UBSan recover; make every report a crash the fuzzer keeps. */
-const char *__ubsan_default_options(void)
-{
-    return "halt_on_error=1:print_stacktrace=1";
-}
-
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
 
 static void check_shape(const json_t *o)
 {

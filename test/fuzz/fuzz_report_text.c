@@ -21,22 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "report.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-const char *__ubsan_default_options(void);
-
-/* The fuzz build lets UBSan recover; make every report a crash the fuzzer keeps. */
-const char *__ubsan_default_options(void)
-{
-    return "halt_on_error=1:print_stacktrace=1";
-}
-
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
 
 static int esc(const json_t *s)
 {

@@ -14,17 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "tls_hello.h"
 #include "tls_parse.h"
 
 static const uint16_t versions[] = { TLS_V_SSL2, TLS_V_SSL3, TLS_V_10,
                                      TLS_V_11,   TLS_V_12,   TLS_V_13 };
-
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
 
 /* Touch every result a caller may read, so the sanitizers see any bad pointer. */
 static unsigned touch(const struct tls_flight *f)
@@ -74,7 +69,6 @@ static void same(const struct tls_flight *a, const struct tls_flight *b)
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

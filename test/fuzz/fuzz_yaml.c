@@ -27,28 +27,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_common.h"
 #include "profile.h"
 #include "yamldoc.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-const char *__ubsan_default_options(void);
 
 static char dir[] = "/tmp/fuzz_yaml.XXXXXX";
 static char path[64];
 static int fd = -1;
-
-/* The fuzz build lets UBSan recover; make every report a crash the fuzzer keeps. */
-const char *__ubsan_default_options(void)
-{
-    return "halt_on_error=1:print_stacktrace=1";
-}
-
-static void check(int cond)
-{
-    if (!cond)
-        abort();
-}
 
 static void cleanup(void)
 {
