@@ -25,16 +25,6 @@
 #include "report.h"
 
 
-static int esc(const json_t *s)
-{
-    return json_is_string(s) && memchr(json_string_value(s), 0x1b, json_string_length(s));
-}
-
-static int esc_at(const json_t *o, const char *key)
-{
-    return esc(json_object_get(o, key));
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     json_error_t jerr;
