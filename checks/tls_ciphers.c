@@ -25,6 +25,7 @@ struct enum_job {
     uint16_t version;
     uint16_t first;  /* the suite the protocol probe got for the full list */
     int timeout_ms;
+    size_t slice;    /* > 0: the server drops big hellos; offer this many suites at a time */
     uint16_t *found; /* in discovery order */
     json_t **kx;     /* per found suite: tls_probe_kx_json */
     size_t n_found;
@@ -40,16 +41,18 @@ static int offer(struct enum_job *j, const uint16_t *list, size_t n, uint16_t *c
                  json_t **kx)
 {
     struct tls_probe p = { .version = j->version, .suites = list, .n_suites = n,
-                           .timeout_ms = j->timeout_ms };
+                           .timeout_ms = j->timeout_ms, .slice = j->slice };
     tls_probe_run(j->t, &p);
-    j->probes += p.connected ? 1u : 0u;
+    if (p.sliced)
+        j->slice = p.sliced; /* the server drops big hellos: slice from now on */
+    j->probes += p.connections;
     int rc;
     if (tls_probe_accepted(&p)) {
         *chosen = p.flight.cipher;
         if (kx)
             *kx = tls_probe_kx_json(&p);
         rc = 1;
-    } else if (p.answered || p.connected) {
+    } else if (p.answered || p.connections) {
         /* An alert, a lower version or a closed connection: nothing more of these is accepted. */
         rc = 0;
         if (!p.answered && p.error[0] && strstr(p.error, "deadline"))
@@ -142,6 +145,50 @@ static json_t *suite_json(const char *proto, uint16_t code, const json_t *kx)
     return o;
 }
 
+/* An SSLv2 cipher kind as a suite object: the same fields as suite_json's, from its name. */
+static json_t *sslv2_suite_json(const char *hex)
+{
+    uint32_t code = (uint32_t)strtoul(hex, NULL, 16);
+    const struct tls_sslv2_cipher *c = NULL;
+    for (size_t i = 0; i < TLS_SSLV2_N_CIPHERS; i++)
+        if (tls_sslv2_ciphers[i].code == code)
+            c = &tls_sslv2_ciphers[i];
+    json_t *o = json_pack("{s:s, s:s}", "protocol", "SSLv2", "code", hex);
+    if (!c) {
+        json_object_set_new(o, "name", json_string("unknown"));
+        return o;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "SSL_CK_%s", c->name);
+    const char *enc = strncmp(c->name, "RC4", 3) == 0    ? "RC4"
+                      : strncmp(c->name, "RC2", 3) == 0  ? "RC2"
+                      : strncmp(c->name, "IDEA", 4) == 0 ? "IDEA"
+                      : strstr(c->name, "EDE3")          ? "3DES"
+                                                         : "DES";
+    json_t *flags = json_array();
+    if (c->is_export)
+        json_array_append_new(flags, json_string(cipher_flag_name(CS_EXPORT)));
+    if (strcmp(enc, "RC4") == 0)
+        json_array_append_new(flags, json_string(cipher_flag_name(CS_RC4)));
+    if (strcmp(enc, "DES") == 0)
+        json_array_append_new(flags, json_string(cipher_flag_name(CS_DES)));
+    if (strcmp(enc, "3DES") == 0)
+        json_array_append_new(flags, json_string(cipher_flag_name(CS_3DES)));
+    if (strstr(c->name, "CBC"))
+        json_array_append_new(flags, json_string(cipher_flag_name(CS_CBC)));
+    json_array_append_new(flags, json_string(cipher_flag_name(CS_MD5)));
+    json_object_set_new(o, "name", json_string(name));
+    json_object_set_new(o, "kx", json_string("RSA"));
+    json_object_set_new(o, "au", json_string("RSA"));
+    json_object_set_new(o, "enc", json_string(enc));
+    json_object_set_new(o, "bits", json_integer(c->bits));
+    json_object_set_new(o, "mac", json_string("MD5"));
+    json_object_set_new(o, "aead", json_false());
+    json_object_set_new(o, "forward_secrecy", json_false());
+    json_object_set_new(o, "flags", flags);
+    return o;
+}
+
 static int ciphers_observe(struct scan *scan, struct target *t, json_t *obs)
 {
     if (!json_object_get(obs, "protocol_answers") && tls_protocols_observe(scan, t, obs) < 0)
@@ -163,6 +210,7 @@ static int ciphers_observe(struct scan *scan, struct target *t, json_t *obs)
         jobs[nj].version = v;
         jobs[nj].first = (uint16_t)strtoul(code, NULL, 16);
         jobs[nj].timeout_ms = scan->timeout_ms;
+        jobs[nj].slice = (size_t)json_integer_value(json_object_get(ans, "sliced_hello"));
         jobs[nj].first_kx = json_object();
         if (json_object_get(ans, "dh_bits"))
             json_object_set(jobs[nj].first_kx, "dh_bits", json_object_get(ans, "dh_bits"));
@@ -180,6 +228,14 @@ static int ciphers_observe(struct scan *scan, struct target *t, json_t *obs)
     }
     json_t *list = json_array(), *order = json_object(), *errors = json_array();
     unsigned probes = 0;
+    size_t k2;
+    json_t *kind;
+    /* SSLv2's SERVER-HELLO lists every cipher kind the server has: no enumeration needed. */
+    json_array_foreach(json_object_get(json_object_get(json_object_get(obs, "protocol_answers"),
+                                                       "SSLv2"),
+                                       "sslv2_ciphers"),
+                       k2, kind)
+        json_array_append_new(list, sslv2_suite_json(json_string_value(kind)));
     for (size_t i = 0; i < nj; i++) {
         const char *proto = tls_version_name(jobs[i].version);
         json_t *codes = json_array();

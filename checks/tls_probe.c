@@ -55,59 +55,59 @@ uint16_t *tls_probe_suites_for(uint16_t version, size_t *n)
     return out;
 }
 
-static int build_hello(const struct target *t, const struct tls_probe *p, struct tls_writer *w)
+static int build_hello(const struct target *t, const struct tls_probe *p, const uint16_t *suites,
+                       size_t n, struct tls_writer *w)
 {
     uint8_t rnd[32], x25519[32], p256[65];
     if (RAND_bytes(rnd, sizeof rnd) != 1)
         return -1;
     if (p->version == TLS_V_SSL2)
         return tls_hello_build_sslv2(rnd, w);
-    size_t n = p->n_suites;
-    uint16_t *own = NULL;
-    const uint16_t *suites = p->suites;
-    if (!suites) {
-        own = tls_probe_suites_for(p->version, &n);
-        suites = own;
-        if (!own)
-            return -1;
-    }
     struct tls_hello_opts o = {
         .version = p->version,
         .suites = suites,
         .n_suites = n,
         .sni = t->host_is_ip ? NULL : t->host,
+        .groups = p->groups,
+        .n_groups = p->groups ? p->n_groups : 0,
+        .fallback_scsv = p->fallback_scsv,
+        .offer_compression = p->offer_compression && p->version != TLS_V_13,
+        .alpn = p->alpn,
+        .status_request = p->status_request,
+        .extended_master_secret = p->extended_master_secret,
         .renegotiation_info = 1,
         .random = rnd,
     };
     if (p->version == TLS_V_13) {
-        if (keyshares(x25519, p256) < 0) {
-            free(own);
+        if (keyshares(x25519, p256) < 0)
             return -1;
-        }
         o.x25519_pub = x25519;
         o.p256_pub = p256;
     }
-    int rc = tls_hello_build(&o, w);
-    free(own);
-    return rc;
+    return tls_hello_build(&o, w);
 }
 
-void tls_probe_run(const struct target *t, struct tls_probe *p)
+/* One connection offering suites[0, n). Returns 1 when the server closed the connection
+ * without sending a byte (it may have choked on the hello), else 0. */
+static int probe_once(const struct target *t, struct tls_probe *p, const uint16_t *suites,
+                      size_t n)
 {
     struct coc_error e = { "" };
     struct tls_writer w;
     uint8_t *buf = NULL;
+    int dropped = 0;
+    size_t got = 0;
     tls_flight_init(&p->flight, p->version);
     tls_wr_init(&w);
-    p->connected = p->answered = 0;
+    p->answered = 0;
     p->error[0] = '\0';
     int fd = net_connect(t->host, t->port, p->timeout_ms, &e);
     if (fd < 0) {
         snprintf(p->error, sizeof p->error, "%s", e.msg);
         goto out;
     }
-    p->connected = 1;
-    if (build_hello(t, p, &w) < 0 || w.err) {
+    p->connections++;
+    if (build_hello(t, p, suites, n, &w) < 0 || w.err) {
         snprintf(p->error, sizeof p->error, "could not build the ClientHello");
         goto out;
     }
@@ -122,10 +122,12 @@ void tls_probe_run(const struct target *t, struct tls_probe *p)
     for (;;) {
         ssize_t r = net_recv(fd, buf, READ_CHUNK, deadline, &e);
         if (r <= 0) {
+            dropped = r == 0 && got == 0;
             snprintf(p->error, sizeof p->error, "%s",
                      r == 0 ? "connection closed without a ServerHello" : e.msg);
             break;
         }
+        got += (size_t)r;
         if (tls_flight_feed(&p->flight, buf, (size_t)r) != TLS_FL_NEED_MORE) {
             p->answered = 1;
             break;
@@ -135,6 +137,52 @@ out:
     free(buf);
     tls_wr_release(&w);
     net_close(fd);
+    return dropped;
+}
+
+/* Offer suites[0, n) in hellos of `step` suites until one is accepted or the transport fails;
+ * p keeps the last answer. Returns what the last probe_once returned. */
+static int probe_slices(const struct target *t, struct tls_probe *p, const uint16_t *suites,
+                        size_t n, size_t step)
+{
+    int dropped = 0;
+    for (size_t off = 0; off < n; off += step) {
+        if (off)
+            tls_flight_release(&p->flight);
+        dropped = probe_once(t, p, suites + off, n - off < step ? n - off : step);
+        if (tls_probe_accepted(p) || (!p->answered && !dropped))
+            break;
+    }
+    return dropped;
+}
+
+void tls_probe_run(const struct target *t, struct tls_probe *p)
+{
+    size_t n = p->n_suites;
+    uint16_t *own = NULL;
+    const uint16_t *suites = p->suites;
+    p->connections = 0;
+    p->sliced = 0;
+    if (!suites && p->version != TLS_V_SSL2) {
+        own = tls_probe_suites_for(p->version, &n);
+        suites = own;
+    }
+    if (p->version == TLS_V_SSL2 || !suites || n == 0) {
+        /* SSLv2 lists its own cipher kinds; a failed allocation gets a clean error. */
+        probe_once(t, p, suites, n);
+        free(own);
+        return;
+    }
+    size_t step = p->slice && p->slice < n ? p->slice : n;
+    int dropped = probe_slices(t, p, suites, n, step);
+    if (step < n) {
+        p->sliced = step;
+    } else if (dropped && n > TLS_PROBE_SLICE) {
+        tls_flight_release(&p->flight);
+        probe_slices(t, p, suites, n, TLS_PROBE_SLICE);
+        p->sliced = TLS_PROBE_SLICE;
+    }
+    free(own);
 }
 
 static void *probe_thread(void *arg)

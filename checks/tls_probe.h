@@ -13,15 +13,28 @@
 struct scan;
 struct target;
 
+/* Suites per hello once a server has dropped the whole list unanswered (some servers close the
+ * connection on hellos with many suites): small enough for them, few enough slices to stay fast. */
+#define TLS_PROBE_SLICE 64
+
 struct tls_probe {
     /* in */
     uint16_t version;       /* TLS_V_SSL2 .. TLS_V_13 */
     const uint16_t *suites; /* NULL: every registry suite valid for the version */
     size_t n_suites;
+    const uint16_t *groups; /* NULL: tls_hello_default_groups */
+    size_t n_groups;
     int timeout_ms;
+    size_t slice;           /* > 0: offer the suites in hellos of at most this many */
+    int fallback_scsv;      /* hello options, as in struct tls_hello_opts */
+    int offer_compression;
+    int extended_master_secret;
+    int status_request;
+    const char *alpn;
     /* out */
-    int connected;          /* a TCP connection was made (counts as a probe) */
+    unsigned connections;   /* TCP connections made (each counts as a probe) */
     int answered;           /* tls_flight_feed reached a verdict (DONE, ALERT, …) */
+    size_t sliced;          /* the slice size used because the whole list was dropped, or 0 */
     struct tls_flight flight;
     char error[COC_ERROR_MAX]; /* transport problem: refused, timed out, closed silently */
 };
@@ -29,7 +42,10 @@ struct tls_probe {
 /* Every registry suite a hello of this version can offer, in registry order. Caller frees. */
 uint16_t *tls_probe_suites_for(uint16_t version, size_t *n);
 
-/* Run one probe against t. Always fills p (check p->error and p->flight.status); release after. */
+/* Run one probe against t. Always fills p (check p->error and p->flight.status); release after.
+ * When the server closes the connection without a byte in answer to a hello of more than
+ * TLS_PROBE_SLICE suites, the suites are offered again in slices (p->sliced says so) until one
+ * slice is accepted; a slow or silent server is not retried (that would multiply the timeout). */
 void tls_probe_run(const struct target *t, struct tls_probe *p);
 /* Run several probes concurrently (one thread each). */
 void tls_probe_run_all(const struct target *t, struct tls_probe *probes, size_t n);

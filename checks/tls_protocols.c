@@ -34,8 +34,8 @@ int tls_protocols_observe(struct scan *scan, struct target *t, json_t *obs)
     for (size_t i = 0; i < N_VERSIONS; i++) {
         const struct tls_probe *p = &probes[i];
         const char *name = tls_version_name(p->version);
-        opened += p->connected ? 1 : 0;
-        connected |= p->connected;
+        opened += p->connections;
+        connected |= p->connections;
         if (tls_probe_accepted(p))
             json_array_append_new(accepted, json_string(name));
         tls_probe_describe(p, why, sizeof why);
@@ -47,6 +47,17 @@ int tls_protocols_observe(struct scan *scan, struct target *t, json_t *obs)
             json_t *kx = tls_probe_kx_json(p);
             json_object_update(d, kx);
             json_decref(kx);
+        }
+        if (p->sliced)
+            json_object_set_new(d, "sliced_hello", json_integer((json_int_t)p->sliced));
+        if (tls_probe_accepted(p) && p->version == TLS_V_SSL2) {
+            json_t *kinds = json_array();
+            for (size_t k = 0; k < p->flight.n_sslv2_ciphers; k++) {
+                char code[10];
+                snprintf(code, sizeof code, "0x%06X", p->flight.sslv2_ciphers[k] & 0xFFFFFFu);
+                json_array_append_new(kinds, json_string(code));
+            }
+            json_object_set_new(d, "sslv2_ciphers", kinds);
         }
         json_object_set_new(details, name, d);
     }
