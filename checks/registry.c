@@ -7,6 +7,8 @@
 
 extern const struct check check_tls_protocols;
 extern const struct check check_tls_ciphers;
+extern const struct check check_tls_groups;
+extern const struct check check_tls_features;
 extern const struct check check_cert_chain;
 extern const struct check check_cert_hostname;
 extern const struct check check_cert_expiry;
@@ -18,6 +20,8 @@ extern const struct check check_headers_hsts;
 static const struct check *const registry[] = {
     &check_tls_protocols,
     &check_tls_ciphers,
+    &check_tls_groups,
+    &check_tls_features,
     &check_cert_chain,
     &check_cert_hostname,
     &check_cert_expiry,

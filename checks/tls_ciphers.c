@@ -191,8 +191,8 @@ static json_t *sslv2_suite_json(const char *hex)
 
 static int ciphers_observe(struct scan *scan, struct target *t, json_t *obs)
 {
-    if (!json_object_get(obs, "protocol_answers") && tls_protocols_observe(scan, t, obs) < 0)
-        return obs_error(obs, "tls.ciphers", "%s", obs_error_get(obs, "tls.protocols"));
+    if (tls_protocols_need(scan, t, obs, "tls.ciphers") < 0)
+        return -1;
     struct enum_job jobs[6];
     pthread_t th[6];
     int started[6] = { 0 };
@@ -258,9 +258,7 @@ static int ciphers_observe(struct scan *scan, struct target *t, json_t *obs)
         free(jobs[i].kx);
         json_decref(jobs[i].first_kx);
     }
-    scan->probes += probes;
-    json_object_set_new(obs, "probes",
-                        json_integer(json_integer_value(json_object_get(obs, "probes")) + probes));
+    tls_count_probes(scan, obs, probes);
     json_object_set_new(obs, "ciphers", list);
     json_object_set_new(obs, "cipher_order", order);
     size_t nerr = json_array_size(errors);
@@ -298,30 +296,13 @@ static int allowed(const json_t *allow, const json_t *s)
     return 0;
 }
 
-/* Security-equivalent size of a named EC group in bits (x25519 counts as 256), or 0 if the
- * group is not an elliptic curve (ffdhe groups are finite-field DH: see dh_bits). */
-static int group_ec_bits(const char *name)
-{
-    if (!name || strncmp(name, "ffdhe", 5) == 0)
-        return 0;
-    if (strncasecmp(name, "x25519", 6) == 0)
-        return 256;
-    if (strncasecmp(name, "x448", 4) == 0)
-        return 448;
-    for (const char *p = name; *p; p++)
-        if (*p >= '0' && *p <= '9')
-            return atoi(p);
-    return 0;
-}
-
 /* Bits of finite-field DH seen with suite s: the ServerKeyExchange prime or an ffdhe group. */
 static int suite_dh_bits(const json_t *s)
 {
     const json_t *b = json_object_get(s, "dh_bits");
     if (b)
         return (int)json_integer_value(b);
-    const char *g = json_string_value(json_object_get(s, "group"));
-    return g && strncmp(g, "ffdhe", 5) == 0 ? atoi(g + 5) : 0;
+    return tls_group_ff_bits(json_string_value(json_object_get(s, "group")));
 }
 
 static enum status ciphers_judge(const json_t *obs, const json_t *expect, struct result *r)
@@ -363,7 +344,7 @@ static enum status ciphers_judge(const json_t *obs, const json_t *expect, struct
             snprintf(kxwhy, sizeof kxwhy, "DH group of %d bits", dh);
             reason = kxwhy;
         }
-        int ec = group_ec_bits(json_string_value(json_object_get(s, "group")));
+        int ec = tls_group_ec_bits(json_string_value(json_object_get(s, "group")));
         if (!reason && min_ecdh && ec && ec < json_integer_value(min_ecdh)) {
             snprintf(kxwhy, sizeof kxwhy, "ECDH group %s",
                      json_string_value(json_object_get(s, "group")));

@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "cipher_table.h"
+#include "check.h"
 #include "net.h"
+#include "scan.h"
 #include "target.h"
 #include "tls_hello.h"
 #include "util.h"
@@ -272,4 +274,58 @@ json_t *tls_probe_kx_json(const struct tls_probe *p)
         json_object_set_new(o, "group", json_string(name ? name : hex));
     }
     return o;
+}
+
+int tls_protocols_need(struct scan *scan, struct target *t, json_t *obs, const char *check_id)
+{
+    if (json_object_get(obs, "protocol_answers") && !obs_error_get(obs, "tls.protocols"))
+        return 0;
+    if (!json_object_get(obs, "protocol_answers") && tls_protocols_observe(scan, t, obs) == 0)
+        return 0;
+    return obs_error(obs, check_id, "%s", obs_error_get(obs, "tls.protocols"));
+}
+
+size_t tls_accepted_versions(const json_t *obs, uint16_t *out, size_t cap)
+{
+    static const uint16_t order[] = { TLS_V_SSL3, TLS_V_10, TLS_V_11, TLS_V_12, TLS_V_13 };
+    const json_t *answers = json_object_get(obs, "protocol_answers");
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof order / sizeof order[0] && n < cap; i++) {
+        const json_t *a = json_object_get(answers, tls_version_name(order[i]));
+        if (json_is_true(json_object_get(a, "accepted")))
+            out[n++] = order[i];
+    }
+    return n;
+}
+
+size_t tls_slice_for(const json_t *obs, uint16_t v)
+{
+    const json_t *a = json_object_get(json_object_get(obs, "protocol_answers"), tls_version_name(v));
+    return (size_t)json_integer_value(json_object_get(a, "sliced_hello"));
+}
+
+void tls_count_probes(struct scan *scan, json_t *obs, unsigned n)
+{
+    scan->probes += n;
+    json_object_set_new(obs, "probes",
+                        json_integer(json_integer_value(json_object_get(obs, "probes")) + n));
+}
+
+int tls_group_ec_bits(const char *name)
+{
+    if (!name || strncmp(name, "ffdhe", 5) == 0 || strstr(name, "MLKEM") || strstr(name, "Kyber"))
+        return 0;
+    if (strncmp(name, "x25519", 6) == 0)
+        return 256;
+    if (strncmp(name, "x448", 4) == 0)
+        return 448;
+    for (const char *p = name; *p; p++)
+        if (*p >= '0' && *p <= '9')
+            return atoi(p);
+    return 0;
+}
+
+int tls_group_ff_bits(const char *name)
+{
+    return name && strncmp(name, "ffdhe", 5) == 0 ? atoi(name + 5) : 0;
 }

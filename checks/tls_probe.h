@@ -63,5 +63,20 @@ json_t *tls_probe_kx_json(const struct tls_probe *p);
 
 /* tls.protocols' observe, which tls.ciphers builds on (it reuses the protocol probes' answers). */
 int tls_protocols_observe(struct scan *scan, struct target *t, json_t *obs);
+/* For the TLS checks that build on tls.protocols: run its observe unless it ran already; 0 ok,
+ * -1 after recording (under check_id) why no protocol could be observed. */
+int tls_protocols_need(struct scan *scan, struct target *t, json_t *obs, const char *check_id);
+/* The versions tls.protocols saw accepted (SSLv3 … TLSv1.3, SSLv2 left out), lowest first,
+ * at most cap of them; returns how many. */
+size_t tls_accepted_versions(const json_t *obs, uint16_t *out, size_t cap);
+/* The slice size tls.protocols had to use for version v (its sliced_hello), or 0. */
+size_t tls_slice_for(const json_t *obs, uint16_t v);
+/* Add n connections to the scan's count and to obs.probes. */
+void tls_count_probes(struct scan *scan, json_t *obs, unsigned n);
+
+/* Size in bits of a named EC group (x25519 counts as 256, x448 as 448), 0 for anything else. */
+int tls_group_ec_bits(const char *name);
+/* Modulus bits of a finite-field group name ("ffdhe2048" → 2048), 0 for anything else. */
+int tls_group_ff_bits(const char *name);
 
 #endif

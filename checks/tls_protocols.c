@@ -63,9 +63,7 @@ int tls_protocols_observe(struct scan *scan, struct target *t, json_t *obs)
     }
     for (size_t i = 0; i < N_VERSIONS; i++)
         tls_probe_release(&probes[i]);
-    scan->probes += opened;
-    json_t *counter = json_object_get(obs, "probes");
-    json_object_set_new(obs, "probes", json_integer(json_integer_value(counter) + opened));
+    tls_count_probes(scan, obs, opened);
     json_object_set_new(obs, "protocols", accepted);
     json_object_set_new(obs, "protocol_answers", details);
     if (!connected)

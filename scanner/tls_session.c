@@ -56,6 +56,9 @@ int tls_session_open(struct tls_session *s, const char *host, int port, const ch
     if (sni)
         SSL_set_tlsext_host_name(s->ssl, sni);
     SSL_set_tlsext_status_type(s->ssl, TLSEXT_STATUSTYPE_ocsp);
+    /* Offer what browsers offer, so the server behaves as it does for them. */
+    static const unsigned char alpn[] = "\x02h2\x08http/1.1";
+    SSL_set_alpn_protos(s->ssl, alpn, sizeof alpn - 1);
     int64_t deadline = clock_ms() + timeout_ms;
     for (;;) {
         ERR_clear_error();

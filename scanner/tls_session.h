@@ -16,7 +16,7 @@ struct tls_session {
     int fd;
 };
 
-/* Connect to host:port and complete a handshake (SNI = sni unless NULL), trusting ca_file or
+/* Connect to host:port and complete a handshake offering ALPN h2 and http/1.1 (SNI = sni unless NULL), trusting ca_file or
  * the system store for the verification result (the handshake itself never fails on it).
  * 0 ok, -1 with e set. Release with tls_session_close either way. */
 int tls_session_open(struct tls_session *s, const char *host, int port, const char *sni,
