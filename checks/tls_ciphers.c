@@ -55,7 +55,7 @@ static int offer(struct enum_job *j, const uint16_t *list, size_t n, uint16_t *c
     } else if (p.answered || p.connections) {
         /* An alert, a lower version or a closed connection: nothing more of these is accepted. */
         rc = 0;
-        if (!p.answered && p.error[0] && strstr(p.error, "deadline"))
+        if (!p.answered && p.error[0] && (strstr(p.error, "deadline") || p.sliced))
             rc = -1;
     } else {
         rc = -1;
@@ -371,8 +371,14 @@ static enum status ciphers_judge(const json_t *obs, const json_t *expect, struct
     } else {
         json_decref(bad);
         r->observed = json_integer((json_int_t)json_array_size(list));
-        result_evidencef(r, "all %zu accepted suites meet the profile", json_array_size(list));
-        st = json_array_size(list) ? ST_PASS : ST_ERROR;
+        if (json_array_size(list)) {
+            result_evidencef(r, "all %zu accepted suites meet the profile",
+                             json_array_size(list));
+            st = ST_PASS;
+        } else {
+            result_evidencef(r, "no accepted cipher suite could be observed");
+            st = ST_ERROR;
+        }
     }
     strbuf_release(&why);
     return st;

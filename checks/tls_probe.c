@@ -143,16 +143,17 @@ out:
 }
 
 /* Offer suites[0, n) in hellos of `step` suites until one is accepted or the transport fails;
- * p keeps the last answer. Returns what the last probe_once returned. */
-static int probe_slices(const struct target *t, struct tls_probe *p, const uint16_t *suites,
-                        size_t n, size_t step)
+ * p keeps the last answer. Returns how many of the hellos were dropped unanswered. */
+static size_t probe_slices(const struct target *t, struct tls_probe *p, const uint16_t *suites,
+                           size_t n, size_t step)
 {
-    int dropped = 0;
+    size_t dropped = 0;
     for (size_t off = 0; off < n; off += step) {
         if (off)
             tls_flight_release(&p->flight);
-        dropped = probe_once(t, p, suites + off, n - off < step ? n - off : step);
-        if (tls_probe_accepted(p) || (!p->answered && !dropped))
+        int d = probe_once(t, p, suites + off, n - off < step ? n - off : step);
+        dropped += (size_t)d;
+        if (tls_probe_accepted(p) || (!p->answered && !d))
             break;
     }
     return dropped;
@@ -176,13 +177,28 @@ void tls_probe_run(const struct target *t, struct tls_probe *p)
         return;
     }
     size_t step = p->slice && p->slice < n ? p->slice : n;
-    int dropped = probe_slices(t, p, suites, n, step);
-    if (step < n) {
+    size_t dropped = probe_slices(t, p, suites, n, step);
+    if (step < n)
         p->sliced = step;
-    } else if (dropped && n > TLS_PROBE_SLICE) {
+    else if (dropped && n > TLS_PROBE_SLICE)
+        step = TLS_PROBE_SLICE * 2; /* halved below to the first slice size */
+    /* While hellos are still dropped, halve the slices (a 64-suite hello is padded past 512
+     * bytes, which some servers drop too), down to TLS_PROBE_SLICE_MIN. */
+    while (dropped && !tls_probe_accepted(p) && step > TLS_PROBE_SLICE_MIN) {
+        step /= 2;
         tls_flight_release(&p->flight);
-        probe_slices(t, p, suites, n, TLS_PROBE_SLICE);
-        p->sliced = TLS_PROBE_SLICE;
+        dropped = probe_slices(t, p, suites, n, step);
+        p->sliced = step;
+    }
+    if (dropped && !tls_probe_accepted(p)) {
+        /* Some suites were never put to the server: this is no refusal, it is unknown. */
+        tls_flight_release(&p->flight);
+        tls_flight_init(&p->flight, p->version);
+        p->answered = 0;
+        snprintf(p->error, sizeof p->error,
+                 "the server closed the connection without answering, even to hellos of %zu "
+                 "suites",
+                 step);
     }
     free(own);
 }

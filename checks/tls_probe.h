@@ -16,6 +16,7 @@ struct target;
 /* Suites per hello once a server has dropped the whole list unanswered (some servers close the
  * connection on hellos with many suites): small enough for them, few enough slices to stay fast. */
 #define TLS_PROBE_SLICE 64
+#define TLS_PROBE_SLICE_MIN 8
 
 struct tls_probe {
     /* in */
@@ -45,7 +46,9 @@ uint16_t *tls_probe_suites_for(uint16_t version, size_t *n);
 /* Run one probe against t. Always fills p (check p->error and p->flight.status); release after.
  * When the server closes the connection without a byte in answer to a hello of more than
  * TLS_PROBE_SLICE suites, the suites are offered again in slices (p->sliced says so) until one
- * slice is accepted; a slow or silent server is not retried (that would multiply the timeout). */
+ * slice is accepted, halving the slices while they are still dropped (down to
+ * TLS_PROBE_SLICE_MIN); if some are dropped even then, the answer is an error, not a refusal.
+ * A slow or silent server is not retried (that would multiply the timeout). */
 void tls_probe_run(const struct target *t, struct tls_probe *p);
 /* Run several probes concurrently (one thread each). */
 void tls_probe_run_all(const struct target *t, struct tls_probe *probes, size_t n);

@@ -104,4 +104,29 @@ like "$(observed "$tmpdir/tls12.json")" 'TLSv1.2 secp192r1' "tls12: secp192r1 fo
 is "$(status_of tls12 GROUPS)" fail "tls12: a 192-bit curve fails min_ecdh_bits 256"
 is "$(feature tls12 alpn)" http/1.1 "tls12: ALPN answer from the raw hello"
 is "$(status_of tls12 EMS-H2)" fail "tls12: require_h2 fails with http/1.1"
+# 4. The scripted fake server (test/fixtures/fake_tls.py) as an old stack: no renegotiation_info,
+#    DEFLATE chosen when offered, TLS_FALLBACK_SCSV ignored, extended master secret echoed.
+start_fake_tls old --mode negotiate --versions tls1.0,tls1.2 --suites 0xC02F,0x002F \
+    --cert "$CERTDIR/good.pem" --no-reneg --compression --ignore-fallback --ems
+run "$COCSCAN" scan -q -t 5 -p "$tmpdir/p.yaml" --checks tls.features --json "$tmpdir/old.json" \
+    "https://127.0.0.1:$PORT/"
+ok "old: report validates" validate_report "$tmpdir/old.json"
+is "$(feature old secure_renegotiation)" false "old: no secure renegotiation"
+is "$(feature old compression)" deflate "old: DEFLATE compression accepted"
+is "$(feature old extended_master_secret)" true "old: EMS echoed"
+is "$(feature old fallback_scsv)" ignored "old: the downgraded TLS 1.0 hello was accepted"
+is "$(feature old fallback_answer.version)" TLSv1.0 "old: fallback probed at the second-highest version"
+is "$(status_of old FEATURES)" fail "old: base features fail"
+like "$(jqr "$tmpdir/old.json" '.targets[0].results[] | select(.control == "FEATURES") | .evidence')" \
+    'no secure renegotiation.*TLS compression \(deflate\) accepted: CRIME' "old: both reasons given"
+is "$(status_of old FALLBACK)" fail "old: ignored fallback SCSV fails"
+
+# 5. The fixture's default stack: honours the SCSV, echoes renegotiation_info, no EMS.
+start_fake_tls fb --mode negotiate --versions tls1.1,tls1.2 --suites 0xC02F
+run "$COCSCAN" scan -q -t 5 -p "$tmpdir/p.yaml" --checks tls.features --json "$tmpdir/fb.json" \
+    "https://127.0.0.1:$PORT/"
+is "$(feature fb fallback_scsv)" honoured "fb: inappropriate_fallback answered"
+is "$(feature fb secure_renegotiation)" true "fb: renegotiation_info echoed"
+is "$(feature fb extended_master_secret)" false "fb: no EMS"
+is "$(status_of fb EMS-H2)" fail "fb: EMS required but missing fails"
 done_testing

@@ -709,3 +709,14 @@ start_gnutls_serv() {
     fi
     _coc_start_simple "$name" env "LD_PRELOAD=$so" gnutls-serv --port @PORT@ ${mode:+"$mode"} "$@"
 }
+
+# start_fake_tls NAME [FAKE_TLS_ARGS...] — test/fixtures/fake_tls.py, a scripted TLS server for
+# legacy and hostile behaviour (SSLv2/SSLv3, RC4, HelloRetryRequest, alerts, truncated or
+# oversized records, silence, HTTP, garbage; see its --help), on 127.0.0.1:PORT. Example:
+#     start_fake_tls legacy --mode negotiate --versions ssl3,tls1.0 --suites 0x0005,0x0004 \
+#         --cert "$CERTDIR/good.pem"
+start_fake_tls() {
+    local name=$1
+    shift
+    _coc_start_simple "$name" "$COC_PYTHON" "$top/test/fixtures/fake_tls.py" --port @PORT@ "$@"
+}
