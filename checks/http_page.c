@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "html.h"
 #include "http.h"
 #include "scan.h"
 #include "strbuf.h"
@@ -86,6 +87,11 @@ int http_page_observe(struct scan *scan, struct target *t, json_t *obs, const ch
             json_object_set_new(obs, "final_url", lossy(url));
             json_object_set_new(obs, "status", json_integer(resp.status));
             json_object_set_new(obs, "headers", headers_object(resp.headers));
+            json_t *ct = http_header_values(&resp, "content-type");
+            const char *type = json_string_value(json_array_get(ct, 0));
+            if (!type || strcasestr(type, "html"))
+                json_object_set_new(obs, "meta", html_meta_extract(resp.body.buf, resp.body.len));
+            json_decref(ct);
             if (resp.headers_truncated)
                 json_object_set_new(obs, "headers_truncated", json_true());
             if (redirect)

@@ -12,7 +12,7 @@ struct target;
 /*
  * Fetch the target's URL once per scan, following redirects that stay on the same https origin,
  * and record in obs (the "http" observations): url, final_url, status, chain[], headers{} of the
- * final response (name -> [values]). Idempotent. 0 ok, -1 after obs_error(check_id, …).
+ * final response (name -> [values]), and meta{csp, referrer} policies from its HTML. Idempotent. 0 ok, -1 after obs_error(check_id, …).
  */
 int http_page_observe(struct scan *scan, struct target *t, json_t *obs, const char *check_id);
 

@@ -16,6 +16,11 @@ extern const struct check check_cert_key;
 extern const struct check check_cert_signature;
 extern const struct check check_cert_ocsp;
 extern const struct check check_headers_hsts;
+extern const struct check check_headers_content_type_options;
+extern const struct check check_headers_referrer_policy;
+extern const struct check check_http_redirect;
+extern const struct check check_http_cors;
+extern const struct check check_http_info_leak;
 
 static const struct check *const registry[] = {
     &check_tls_protocols,
@@ -29,6 +34,11 @@ static const struct check *const registry[] = {
     &check_cert_signature,
     &check_cert_ocsp,
     &check_headers_hsts,
+    &check_headers_content_type_options,
+    &check_headers_referrer_policy,
+    &check_http_redirect,
+    &check_http_cors,
+    &check_http_info_leak,
 };
 
 size_t check_count(void)

@@ -22,6 +22,7 @@
 #include "tls_hello.h"
 #include "tls_parse.h"
 #include "tls_probe.h"
+#include "util.h"
 
 #define MAX_GROUPS 64
 
@@ -189,16 +190,6 @@ static int groups_observe(struct scan *scan, struct target *t, json_t *obs)
     return 0;
 }
 
-static int listed(const json_t *list, const char *name)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-        if (strcasecmp(json_string_value(v), name) == 0)
-            return 1;
-    return 0;
-}
-
 static enum status groups_judge(const json_t *obs, const json_t *expect, struct result *r)
 {
     const json_t *groups = json_object_get(obs, "groups");
@@ -222,7 +213,7 @@ static enum status groups_judge(const json_t *obs, const json_t *expect, struct 
             const char *name = json_string_value(g);
             int ec = tls_group_ec_bits(name), ff = tls_group_ff_bits(name);
             total++;
-            if (listed(forbid, name))
+            if (json_list_has(forbid, name))
                 strbuf_addf(&bad, "%s%s %s (forbidden)", bad.len ? "; " : "", proto, name);
             else if (min_ec && ec && ec < min_ec)
                 strbuf_addf(&bad, "%s%s %s (%d-bit curve)", bad.len ? "; " : "", proto, name, ec);
@@ -235,7 +226,7 @@ static enum status groups_judge(const json_t *obs, const json_t *expect, struct 
     json_array_foreach(require, i, g) {
         int seen = 0;
         json_object_foreach((json_t *)groups, proto, list)
-            seen |= listed(list, json_string_value(g));
+            seen |= json_list_has(list, json_string_value(g));
         if (!seen)
             strbuf_addf(&bad, "%s%s not accepted (required)", bad.len ? "; " : "",
                         json_string_value(g));

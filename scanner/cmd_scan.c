@@ -36,6 +36,8 @@ static const char scan_usage[] =
     "  -c, --checks LIST        run only these checks or families, comma-separated\n"
     "                           (e.g. tls.protocols,headers); other controls are skipped\n"
     "      --ca-file FILE       PEM bundle of trusted CAs instead of the system store\n"
+    "      --http-port PORT     where plain http is tested for its redirect to https\n"
+    "                           (default 80)\n"
     "  -q, --quiet              no readable report on stdout (errors still go to stderr)\n"
     "  -v, --verbose            say what is being probed on stderr (-vv for more)\n"
     "  -h, --help               show this help\n"
@@ -113,6 +115,7 @@ int cmd_scan(int argc, char **argv)
         { "timeout", required_argument, NULL, 't' },
         { "checks", required_argument, NULL, 'c' },
         { "ca-file", required_argument, NULL, 'A' },
+        { "http-port", required_argument, NULL, 'H' },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -120,7 +123,7 @@ int cmd_scan(int argc, char **argv)
     };
     struct scan_opts o = { .profile = PROFILE_DEFAULT, .fail_on = SEV_LOW };
     struct scan scan = { .timeout_ms = 10000 };
-    int opt;
+    int opt, http_port = 80;
     opterr = 0;
     optind = 1;
     while ((opt = getopt_long(argc, argv, ":p:j:t:c:qvh", longopts, NULL)) != -1) {
@@ -129,6 +132,15 @@ int cmd_scan(int argc, char **argv)
         case 'j': o.json = optarg; break;
         case 'c': o.checks = optarg; break;
         case 'A': scan.ca_file = optarg; break;
+        case 'H': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!*optarg || *end || v < 1 || v > 65535)
+                return cli_usage_error("scan", "--http-port: '%s' is not a port (1-65535)",
+                                       optarg);
+            http_port = (int)v;
+            break;
+        }
         case 'q': o.quiet = 1; break;
         case 'v': log_verbosity++; break;
         case 'h': fputs(scan_usage, stdout); return EXIT_COMPLIANT;
@@ -167,6 +179,7 @@ int cmd_scan(int argc, char **argv)
             log_err("scan: %s", e.msg);
             goto out;
         }
+        targets[i].http_port = http_port;
     }
     if (o.checks && selection_parse(o.checks, &sel, &e) < 0) {
         log_err("scan: %s", e.msg);

@@ -144,6 +144,7 @@ int target_parse(const char *url, struct target *t, struct coc_error *e)
     t->path = strbuf_detach(&path, NULL);
     t->url = strbuf_detach(&norm, NULL);
     t->port = (int)port;
+    t->http_port = 80;
     t->host_is_ip = is_v4 || is_v6;
     if (bad || !t->host || !t->path || !t->url) {
         target_release(t);

@@ -8,6 +8,7 @@ struct target {
     char *url;  /* normalised: https://host[:port]/path */
     char *host; /* hostname or IP literal (IPv6 without brackets) */
     int port;
+    int http_port; /* where plain http is expected for the redirect check (default 80) */
     char *path; /* starts with '/', may include a query */
     int host_is_ip;
     char *name; /* display name (defaults to the URL) */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -232,4 +233,16 @@ const char *closest_word(const char *word, const char *const *cands)
         }
     }
     return best;
+}
+
+int json_list_has(const json_t *list, const char *word)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v) {
+        const char *s = json_string_value(v);
+        if (s && word && strcasecmp(s, word) == 0)
+            return 1;
+    }
+    return 0;
 }

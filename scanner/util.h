@@ -8,6 +8,8 @@
 
 /* A JSON string from untrusted bytes: invalid UTF-8 and NUL become U+FFFD. New reference or NULL. */
 json_t *json_string_lossy(const char *s, size_t n);
+/* Does the JSON array `list` hold the string `word` (ASCII case-insensitive)? NULL list: no. */
+int json_list_has(const json_t *list, const char *word);
 
 /* Monotonic clock in milliseconds. */
 int64_t clock_ms(void);

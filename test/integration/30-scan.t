@@ -9,26 +9,35 @@ need_cocscan
 need_cmd nginx openssl jq
 gen_certs
 ca=$CERTDIR/ca.pem
+closed=$(free_port)
 
 scan() { # name url [options]: scan into $tmpdir/NAME.json with the CLI's exit status in RUN_STATUS
     local name=$1 url=$2
     shift 2
-    run "$COCSCAN" scan -t 5 --ca-file "$ca" --json "$tmpdir/$name.json" "$@" "$url"
+    # Nothing listens on the --http-port: no dependence on what this machine has on port 80.
+    run "$COCSCAN" scan -t 5 --ca-file "$ca" --http-port "$closed" --json "$tmpdir/$name.json" \
+        "$@" "$url"
     validate_report "$tmpdir/$name.json" || fail "$name: report does not match the schema"
 }
 status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .status"; }
 evidence_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .evidence"; }
 
-# 1. A good server: TLS 1.2 + 1.3 with forward-secret suites only, HSTS one year (on the final
-#    page after a redirect).
+# 1. A good server: TLS 1.2 + 1.3 with forward-secret suites only, HSTS one year on the https
+#    redirect and on the final page it leads to.
 start_nginx good - <<'NGINX'
 listen 127.0.0.1:@PORT@ ssl;
 ssl_certificate @CERTDIR@/good-chain.pem;
 ssl_certificate_key @CERTDIR@/good.key;
 ssl_protocols TLSv1.2 TLSv1.3;
 ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305;
-location = / { return 302 /portal/; }
-location /portal/ { add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always; alias @ROOT@/; }
+server_tokens off;
+location = / { add_header Strict-Transport-Security "max-age=31536000" always; return 302 /portal/; }
+location /portal/ {
+    add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
+    add_header X-Content-Type-Options nosniff always;
+    add_header Referrer-Policy same-origin always;
+    alias @ROOT@/;
+}
 NGINX
 good=https://127.0.0.1:$PORT/
 scan good "$good"
@@ -37,7 +46,7 @@ is "$(jqr "$tmpdir/good.json" .verdict)" compliant "good server: compliant"
 is "$(jqr "$tmpdir/good.json" '.targets[0].observations.tls.protocols | join(",")')" \
     "TLSv1.2,TLSv1.3" "good server: TLS 1.2 and 1.3 observed"
 is "$(status_of good COC-TLS-01)" pass "good server: COC-TLS-01 passes"
-is "$(status_of good COC-HDR-01)" pass "good server: HSTS judged on the final page passes"
+is "$(status_of good COC-HDR-01)" pass "good server: HSTS on the redirect and the final page passes"
 is "$(jqr "$tmpdir/good.json" '.targets[0].observations.http.chain | map(.status) | join(",")')" \
     "302,200" "the in-origin redirect is followed and recorded"
 is "$(jqr "$tmpdir/good.json" '.targets[0].observations.tls.protocol_answers | length')" 6 \
