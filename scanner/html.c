@@ -26,17 +26,19 @@ static int attr_is(xmlNode *n, const char *name, const char *want)
     return is;
 }
 
-static void add_content(json_t *list, xmlNode *n)
+/* Append n's content attribute to list; 1 if something was added. */
+static int add_content(json_t *list, xmlNode *n)
 {
     if (json_array_size(list) >= HTML_META_MAX)
-        return;
+        return 0;
     xmlChar *c = xmlGetProp(n, (const xmlChar *)"content");
     if (!c)
-        return;
+        return 0;
     size_t len = strlen((const char *)c);
     json_array_append_new(list, json_string_lossy((const char *)c,
                                                   len > META_VALUE_CAP ? META_VALUE_CAP : len));
     xmlFree(c);
+    return 1;
 }
 
 static void walk(struct meta_walk *w, xmlNode *n, int in_head)
@@ -48,8 +50,7 @@ static void walk(struct meta_walk *w, xmlNode *n, int in_head)
         const char *tag = (const char *)n->name;
         if (strcasecmp(tag, "meta") == 0) {
             if (attr_is(n, "http-equiv", "content-security-policy")) {
-                add_content(w->csp, n);
-                if (!in_head)
+                if (add_content(w->csp, n) && !in_head)
                     w->csp_outside_head = 1;
             } else if (attr_is(n, "name", "referrer")) {
                 add_content(w->referrer, n);
