@@ -52,9 +52,9 @@ UNIT_BIN   := $(patsubst test/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 # Debian packages the build, the tests and the demo need; `make deps` installs what is missing.
 DEB_PKGS   := gcc make pkg-config libssl-dev libcurl4-openssl-dev libxml2-dev libjansson-dev \
               libyaml-dev libcmocka-dev openssl nginx curl jq perl python3-jsonschema gnutls-bin \
-              procps iproute2 clang libclang-rt-14-dev
+              procps iproute2 clang libclang-rt-14-dev nodejs testssl.sh sslscan
 
-.PHONY: all deps check unit integration fuzz fuzz-smoke demo install clean FORCE
+.PHONY: all deps check unit integration fuzz fuzz-smoke demo bench install clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY: $(FUZZ_OBJ)
 
@@ -124,6 +124,8 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
 	        $$missing >/dev/null || { echo "make deps: apt-get failed" >&2; exit 1; }; \
 	fi
+	@bash test/tools/observatory.sh install || \
+	    echo "make deps: warning: MDN HTTP Observatory not installed; its test will skip" >&2
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do $$t || fail=1; done; \
@@ -142,6 +144,11 @@ demo: deps
 	@$(MAKE) --no-print-directory cocscan
 	@bash test/fixtures/demo/demo.sh
 
+# Timing and agreement of cocscan's TLS enumeration vs sslscan and testssl.sh (test/bench/README.md);
+# prints numbers, never fails on them. BENCH_RUNS=N runs per tool per server (default 3).
+bench: cocscan
+	bash test/bench/bench.sh
+
 install: cocscan
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/cocscan/profiles \
 	    $(DESTDIR)$(PREFIX)/share/man/man1
@@ -152,4 +159,4 @@ install: cocscan
 clean:
 	rm -rf build cocscan
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build/rel build/san build/fuzz -name '*.d' -type f 2>/dev/null)
