@@ -21,21 +21,8 @@ controls:
   NO-CBC: { title: no CBC, check: tls.ciphers, severity: low, expect: { forbid_classes: [CBC] } }
 YAML
 
-# IANA names of every suite s_client negotiates with 127.0.0.1:$1 over TLS 1.2 and 1.3.
-ground_truth() {
-    local port=$1 iana ossl
-    while read -r iana _ ossl _; do
-        if [[ $iana == TLS_AES_* || $iana == TLS_CHACHA20_* ]]; then
-            openssl s_client -connect "127.0.0.1:$port" -tls1_3 -ciphersuites "$ossl" </dev/null \
-                2>/dev/null | grep -Eq '^New, .*Cipher is [^(]' && echo "TLSv1.3 $iana"
-        else
-            openssl s_client -connect "127.0.0.1:$port" -tls1_2 -cipher "$ossl:@SECLEVEL=0" \
-                </dev/null 2>/dev/null | grep -Eq '^New, .*Cipher is [^(]' && echo "TLSv1.2 $iana"
-        fi
-    done < <(openssl ciphers -stdname -tls1_2 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'; \
-             openssl ciphers -stdname -s -tls1_3) | sort -u
-    return 0
-}
+# "PROTOCOL IANA_NAME" of every suite s_client negotiates with 127.0.0.1:$1 (lib.sh's ossl_truth).
+ground_truth() { ossl_truth "$1" | awk '{ print $1 " " $3 }' | sort; }
 observed() { jqr "$1" '.targets[0].observations.tls.ciphers[] | .protocol + " " + .name' | sort; }
 status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .status"; }
 

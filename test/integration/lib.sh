@@ -720,3 +720,42 @@ start_fake_tls() {
     shift
     _coc_start_simple "$name" "$COC_PYTHON" "$top/test/fixtures/fake_tls.py" --port @PORT@ "$@"
 }
+
+# ossl_truth PORT — the ground truth of TLS enumeration tests: "TLSv1.x 0xCODE IANA_NAME" for
+# every suite `openssl s_client` negotiates with 127.0.0.1:PORT, one handshake per protocol and
+# suite (every suite the local OpenSSL can offer at that protocol at security level 0, and all
+# five TLS 1.3 suites). It shares the servers' library, so it can offer every suite they have.
+TLS13_SUITES=TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256
+TLS13_SUITES+=:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256
+ossl_truth() {
+    local port=$1 v opt hex iana ossl
+    for v in 1.0 1.1 1.2 1.3; do
+        case $v in
+            1.0) opt=-tls1 ;;
+            1.1) opt=-tls1_1 ;;
+            1.2) opt=-tls1_2 ;;
+            1.3) opt=-tls1_3 ;;
+        esac
+        # -V lines: "0xC0,0x2F - IANA_NAME - OPENSSL_NAME VERSION Kx=..."
+        while read -r hex _ iana _ ossl _; do
+            hex=${hex//0x/}
+            hex=0x${hex//,/}
+            if [ "$v" = 1.3 ]; then
+                openssl s_client -connect "127.0.0.1:$port" -tls1_3 -ciphersuites "$ossl" \
+                    </dev/null 2>/dev/null | grep -Eq '^New, .*Cipher is [^(]' &&
+                    echo "TLSv$v $hex $iana"
+            else
+                openssl s_client -connect "127.0.0.1:$port" "$opt" -cipher "$ossl:@SECLEVEL=0" \
+                    </dev/null 2>/dev/null | grep -Eq '^New, .*Cipher is [^(]' &&
+                    echo "TLSv$v $hex $iana"
+            fi
+        done < <(if [ "$v" = 1.3 ]; then
+                     openssl ciphers -s -V -stdname -tls1_3 -ciphersuites "$TLS13_SUITES" |
+                         grep ' TLSv1\.3 '
+                 else
+                     openssl ciphers -s -V -stdname "$opt" 'ALL:COMPLEMENTOFALL:@SECLEVEL=0' |
+                         grep -v ' TLSv1\.3 '
+                 fi)
+    done | sort -u
+    return 0
+}
