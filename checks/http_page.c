@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "cookies.h"
 #include "html.h"
 #include "http.h"
 #include "scan.h"
@@ -109,5 +110,8 @@ int http_page_observe(struct scan *scan, struct target *t, json_t *obs, const ch
     }
     free(url);
     json_object_set_new(obs, "chain", chain);
+    /* Parse the Set-Cookie headers and redact their values now, whatever checks run: cookie
+     * values are secrets and never reach a report. */
+    cookies_record(obs);
     return rc;
 }

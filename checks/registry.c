@@ -16,6 +16,7 @@ extern const struct check check_cert_key;
 extern const struct check check_cert_signature;
 extern const struct check check_cert_ocsp;
 extern const struct check check_headers_hsts;
+extern const struct check check_cookies_attributes;
 extern const struct check check_headers_content_type_options;
 extern const struct check check_headers_referrer_policy;
 extern const struct check check_http_redirect;
@@ -34,6 +35,7 @@ static const struct check *const registry[] = {
     &check_cert_signature,
     &check_cert_ocsp,
     &check_headers_hsts,
+    &check_cookies_attributes,
     &check_headers_content_type_options,
     &check_headers_referrer_policy,
     &check_http_redirect,
@@ -69,7 +71,10 @@ const struct expect_key *check_expect_key(const struct check *c, const char *nam
 
 const char *check_obs_key(const struct check *c)
 {
-    return strcmp(c->family, "headers") == 0 ? "http" : c->family;
+    /* headers and cookies read the one start-page fetch, so they share its observations */
+    if (strcmp(c->family, "headers") == 0 || strcmp(c->family, "cookies") == 0)
+        return "http";
+    return c->family;
 }
 
 const char *check_suggest(const char *id)

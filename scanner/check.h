@@ -51,7 +51,7 @@ struct expect_key {
 
 struct check {
     const char *id;     /* "tls.protocols": stable, used in profiles and reports */
-    const char *family; /* "tls" | "cert" | "headers" | "mfa" | "documents"; the observations key */
+    const char *family; /* "tls" | "cert" | "headers" | "cookies" | "http" | "mfa" | "documents" */
     const char *title;
     /* I/O, facts only. Fills `obs` (the family's object, shared by the family's checks).
      * 0 ok; -1 when nothing could be observed, after recording why with obs_error(). */
