@@ -339,8 +339,8 @@ static int simple_observe(struct scan *scan, struct target *t, json_t *obs, cons
     const char *eff_h = rp_h ? referrer_policy_effective(rp_h, &unk_h) : NULL;
     const char *eff_m = rp_m ? referrer_policy_effective(rp_m, &unk_m) : NULL;
     json_t *rp = json_object();
-    json_object_set(rp, "header", rp_h ? rp_h : json_array());
-    json_object_set(rp, "meta", rp_m ? rp_m : json_array());
+    json_object_set_new(rp, "header", rp_h ? json_incref(rp_h) : json_array());
+    json_object_set_new(rp, "meta", rp_m ? json_incref(rp_m) : json_array());
     json_object_set_new(rp, "effective", eff_m   ? json_string(eff_m)
                                          : eff_h ? json_string(eff_h)
                                                  : json_null());
