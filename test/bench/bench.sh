@@ -60,29 +60,13 @@ SERVERS=(intermediate legacy tls13)
 declare -A DESC PORTOF
 
 DESC[intermediate]="nginx, Mozilla intermediate: TLS 1.2+1.3, ECDHE/DHE with AES-GCM/ChaCha20"
-start_nginx intermediate - <<'NGINX' || { echo "bench: nginx intermediate did not start" >&2; exit 1; }
-listen 127.0.0.1:@PORT@ ssl;
-ssl_certificate @CERTDIR@/good-chain.pem;
-ssl_certificate_key @CERTDIR@/good.key;
-ssl_protocols TLSv1.2 TLSv1.3;
-ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384;
-ssl_dhparam @CERTDIR@/dh2048.pem;
-ssl_prefer_server_ciphers off;
-root @ROOT@;
-NGINX
+start_nginx intermediate "$top/test/fixtures/tls/intermediate.conf" ||
+    { echo "bench: nginx intermediate did not start" >&2; exit 1; }
 PORTOF[intermediate]=$PORT
 
 DESC[legacy]="nginx, legacy: TLS 1.0-1.2, ALL:@SECLEVEL=0 (CBC, static RSA, anon, ...)"
-start_nginx legacy - <<'NGINX' || { echo "bench: nginx legacy did not start" >&2; exit 1; }
-listen 127.0.0.1:@PORT@ ssl;
-ssl_certificate @CERTDIR@/good-chain.pem;
-ssl_certificate_key @CERTDIR@/good.key;
-ssl_protocols TLSv1 TLSv1.1 TLSv1.2;
-ssl_ciphers ALL:@SECLEVEL=0;
-ssl_dhparam @CERTDIR@/dh2048.pem;
-ssl_prefer_server_ciphers on;
-root @ROOT@;
-NGINX
+start_nginx legacy "$top/test/fixtures/tls/legacy.conf" ||
+    { echo "bench: nginx legacy did not start" >&2; exit 1; }
 PORTOF[legacy]=$PORT
 
 DESC[tls13]="openssl s_server -tls1_3 (TLS 1.3 only, default suites)"

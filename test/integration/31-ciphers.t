@@ -27,16 +27,7 @@ observed() { jqr "$1" '.targets[0].observations.tls.ciphers[] | .protocol + " " 
 status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .status"; }
 
 # 1. Mozilla "intermediate": TLS 1.2 + 1.3, ECDHE/DHE with AES-GCM or ChaCha20, client order.
-start_nginx intermediate - <<'NGINX'
-listen 127.0.0.1:@PORT@ ssl;
-ssl_certificate @CERTDIR@/good-chain.pem;
-ssl_certificate_key @CERTDIR@/good.key;
-ssl_protocols TLSv1.2 TLSv1.3;
-ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384;
-ssl_dhparam @CERTDIR@/dh2048.pem;
-ssl_prefer_server_ciphers off;
-root @ROOT@;
-NGINX
+start_nginx intermediate "$top/test/fixtures/tls/intermediate.conf"
 run "$COCSCAN" scan -q -t 5 -p "$tmpdir/ciphers.yaml" --json "$tmpdir/inter.json" \
     "https://127.0.0.1:$PORT/"
 is "$RUN_STATUS" 0 "intermediate: compliant"

@@ -158,31 +158,14 @@ compare() {
 }
 
 # 1. Mozilla "intermediate" (as in 31-ciphers.t): TLS 1.2 + 1.3, ECDHE/DHE with AEAD suites.
-start_nginx intermediate - <<'NGINX' || BAIL_OUT "nginx did not start"
-listen 127.0.0.1:@PORT@ ssl;
-ssl_certificate @CERTDIR@/good-chain.pem;
-ssl_certificate_key @CERTDIR@/good.key;
-ssl_protocols TLSv1.2 TLSv1.3;
-ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384;
-ssl_dhparam @CERTDIR@/dh2048.pem;
-ssl_prefer_server_ciphers off;
-root @ROOT@;
-NGINX
+start_nginx intermediate "$top/test/fixtures/tls/intermediate.conf" ||
+    BAIL_OUT "nginx did not start"
 compare intermediate
 bg_stop intermediate
 
 # 2. Legacy: TLS 1.0-1.2 and every suite in this OpenSSL's ALL at security level 0 (CBC, static
 # RSA, anonymous DH/ECDH, Camellia, ARIA; ALL leaves out NULL), server order.
-start_nginx legacy - <<'NGINX' || BAIL_OUT "nginx did not start"
-listen 127.0.0.1:@PORT@ ssl;
-ssl_certificate @CERTDIR@/good-chain.pem;
-ssl_certificate_key @CERTDIR@/good.key;
-ssl_protocols TLSv1 TLSv1.1 TLSv1.2;
-ssl_ciphers ALL:@SECLEVEL=0;
-ssl_dhparam @CERTDIR@/dh2048.pem;
-ssl_prefer_server_ciphers on;
-root @ROOT@;
-NGINX
+start_nginx legacy "$top/test/fixtures/tls/legacy.conf" || BAIL_OUT "nginx did not start"
 compare legacy
 bg_stop legacy
 
