@@ -97,12 +97,6 @@ static const json_t *leaf_of(const json_t *obs, struct result *r)
     return json_is_object(leaf) ? leaf : NULL;
 }
 
-static int want_bool(const json_t *expect, const char *key)
-{
-    const json_t *v = json_object_get(expect, key);
-    return v ? json_is_true(v) : 1;
-}
-
 static enum status judge_chain(const json_t *obs, const json_t *expect, struct result *r)
 {
     const json_t *verify = json_object_get(obs, "verify");
@@ -112,7 +106,7 @@ static enum status judge_chain(const json_t *obs, const json_t *expect, struct r
     const char *err = json_string_value(json_object_get(verify, "error"));
     const json_t *chain = json_object_get(obs, "chain");
     r->observed = json_string(ok ? "trusted" : err ? err : "not trusted");
-    if (!want_bool(expect, "chain_valid")) {
+    if (!expect_bool(expect, "chain_valid", 1)) {
         result_evidencef(r, "the profile does not require a trusted chain");
         return ST_PASS;
     }
@@ -146,7 +140,7 @@ static enum status judge_hostname(const json_t *obs, const json_t *expect, struc
     r->observed = json_deep_copy(json_object_get(leaf, "san_dns"));
     json_array_extend(r->observed, json_object_get(leaf, "san_ip"));
     const char *host = json_string_value(json_object_get(leaf, "hostname"));
-    if (want_bool(expect, "hostname_match") && !match) {
+    if (expect_bool(expect, "hostname_match", 1) && !match) {
         result_evidencef(r, "the certificate is not valid for %s", host ? host : "the host");
         return ST_FAIL;
     }
@@ -253,7 +247,7 @@ static enum status judge_ocsp(const json_t *obs, const json_t *expect, struct re
         return ST_ERROR;
     int stapled = json_is_true(json_object_get(obs, "ocsp_stapled"));
     r->observed = json_boolean(stapled);
-    if (want_bool(expect, "ocsp_stapling") && !stapled) {
+    if (expect_bool(expect, "ocsp_stapling", 1) && !stapled) {
         result_evidencef(r, "the server does not staple an OCSP response");
         return ST_FAIL;
     }

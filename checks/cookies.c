@@ -578,12 +578,6 @@ static int cookies_observe(struct scan *scan, struct target *t, json_t *obs)
 
 /* ---- judge ---- */
 
-static int want(const json_t *expect, const char *key, int dflt)
-{
-    const json_t *v = json_object_get(expect, key);
-    return v ? json_is_true(v) : dflt;
-}
-
 static int flag(const json_t *c, const char *key)
 {
     return json_is_true(json_object_get(c, key));
@@ -627,18 +621,18 @@ static void problems(const json_t *c, const json_t *expect, struct strbuf *sb)
         return; /* a deletion: only what makes browsers reject it matters */
     const char *url = json_string_value(json_object_get(c, "url"));
     int https = !url || (strlen(url) >= 8 && ascii_casecmp_n(url, 8, "https://") == 0);
-    if (want(expect, "require_secure", 1) && https && !secure)
+    if (expect_bool(expect, "require_secure", 1) && https && !secure)
         item(sb, &n, "is not Secure");
-    if (want(expect, "require_httponly_session", 1) && flag(c, "session_like") &&
+    if (expect_bool(expect, "require_httponly_session", 1) && flag(c, "session_like") &&
         !flag(c, "httponly")) {
         strbuf_addf(sb, "%sis a session cookie (%s) without HttpOnly", n++ ? ", " : "",
                     str(c, "session_reason"));
     }
-    if (want(expect, "require_samesite", 0) && !samesite)
+    if (expect_bool(expect, "require_samesite", 0) && !samesite)
         item(sb, &n, "has no SameSite");
-    else if (want(expect, "require_samesite", 0) && strcmp(samesite, "invalid") == 0)
+    else if (expect_bool(expect, "require_samesite", 0) && strcmp(samesite, "invalid") == 0)
         item(sb, &n, "has an invalid SameSite value, which browsers ignore");
-    if (want(expect, "forbid_domain", 0) && json_object_get(c, "domain"))
+    if (expect_bool(expect, "forbid_domain", 0) && json_object_get(c, "domain"))
         strbuf_addf(sb, "%ssets Domain=%s, so every subdomain receives it", n++ ? ", " : "",
                     str(c, "domain"));
 }

@@ -51,12 +51,6 @@ static const char *const powered_by_headers[] = {
     "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version", NULL,
 };
 
-static int want(const json_t *expect, const char *key, int dflt)
-{
-    const json_t *v = json_object_get(expect, key);
-    return v ? json_is_true(v) : dflt;
-}
-
 static enum status leak_judge(const json_t *obs, const json_t *expect, struct result *r)
 {
     const json_t *chain = json_object_get(obs, "chain");
@@ -64,8 +58,8 @@ static enum status leak_judge(const json_t *obs, const json_t *expect, struct re
         result_evidencef(r, "no HTTP response was recorded");
         return ST_ERROR;
     }
-    int forbid_server = want(expect, "forbid_server_version", 1);
-    int forbid_powered = want(expect, "forbid_powered_by", 1);
+    int forbid_server = expect_bool(expect, "forbid_server_version", 1);
+    int forbid_powered = expect_bool(expect, "forbid_powered_by", 1);
     json_t *seen = json_object();
     struct strbuf why = STRBUF_INIT;
     size_t i;
@@ -251,7 +245,7 @@ static enum status redirect_judge(const json_t *obs, const json_t *expect, struc
         result_evidencef(r, "nothing is served over plain http (%s: %s)", url, err);
         return ST_PASS;
     }
-    if (!want(expect, "require_https_redirect", 1)) {
+    if (!expect_bool(expect, "require_https_redirect", 1)) {
         result_evidencef(r, "no https→http step; the http redirect is not required");
         return ST_PASS;
     }
@@ -358,11 +352,11 @@ static enum status cors_judge(const json_t *obs, const json_t *expect, struct re
         result_evidencef(r, "the foreign origin %s is echoed in Access-Control-Allow-Origin "
                             "(without credentials)",
                          PROBE_ORIGIN);
-        return want(expect, "forbid_reflected_origin", 1) ? ST_FAIL : ST_WARN;
+        return expect_bool(expect, "forbid_reflected_origin", 1) ? ST_FAIL : ST_WARN;
     }
     if (strcmp(acao, "*") == 0) {
         result_evidencef(r, "Access-Control-Allow-Origin: * (public, without credentials)");
-        return want(expect, "forbid_wildcard", 0) ? ST_FAIL : ST_PASS;
+        return expect_bool(expect, "forbid_wildcard", 0) ? ST_FAIL : ST_PASS;
     }
     result_evidencef(r, "Access-Control-Allow-Origin is %s, not the foreign origin", acao);
     return ST_PASS;

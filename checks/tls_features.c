@@ -131,13 +131,6 @@ static int features_observe(struct scan *scan, struct target *t, json_t *obs)
     return 0;
 }
 
-/* The boolean expect key `name`, or `dflt` when the profile does not give it. */
-static int want(const json_t *expect, const char *name, int dflt)
-{
-    const json_t *v = json_object_get(expect, name);
-    return v ? json_is_true(v) : dflt;
-}
-
 static enum status features_judge(const json_t *obs, const json_t *expect, struct result *r)
 {
     const json_t *f = json_object_get(obs, "features");
@@ -158,21 +151,21 @@ static enum status features_judge(const json_t *obs, const json_t *expect, struc
     const char *alpn = json_string_value(json_object_get(f, "alpn"));
     struct strbuf bad = STRBUF_INIT;
     int unclear = 0;
-    if (want(expect, "secure_renegotiation", 1) && json_is_false(reneg))
+    if (expect_bool(expect, "secure_renegotiation", 1) && json_is_false(reneg))
         strbuf_addf(&bad, "%sno secure renegotiation (RFC 5746 renegotiation_info not echoed)",
                     bad.len ? "; " : "");
-    if (want(expect, "extended_master_secret", 0) && json_is_false(ems))
+    if (expect_bool(expect, "extended_master_secret", 0) && json_is_false(ems))
         strbuf_addf(&bad, "%sno extended master secret (RFC 7627)", bad.len ? "; " : "");
-    if (want(expect, "forbid_compression", 1) && comp && strcmp(comp, "none") != 0)
+    if (expect_bool(expect, "forbid_compression", 1) && comp && strcmp(comp, "none") != 0)
         strbuf_addf(&bad, "%sTLS compression (%s) accepted: CRIME", bad.len ? "; " : "", comp);
-    if (want(expect, "fallback_scsv", 0) && fb) {
+    if (expect_bool(expect, "fallback_scsv", 0) && fb) {
         if (strcmp(fb, "ignored") == 0)
             strbuf_addf(&bad, "%sTLS_FALLBACK_SCSV ignored: a downgraded hello was accepted",
                         bad.len ? "; " : "");
         else if (strcmp(fb, "unclear") == 0)
             unclear = 1;
     }
-    if (want(expect, "require_h2", 0) && !(alpn && strcmp(alpn, "h2") == 0))
+    if (expect_bool(expect, "require_h2", 0) && !(alpn && strcmp(alpn, "h2") == 0))
         strbuf_addf(&bad, "%sHTTP/2 not negotiated by ALPN (server selected %s)",
                     bad.len ? "; " : "", alpn ? alpn : "nothing");
     enum status st;

@@ -105,3 +105,9 @@ const char *obs_error_get(const json_t *obs, const char *check_id)
 {
     return json_string_value(json_object_get(json_object_get(obs, "errors"), check_id));
 }
+
+int expect_bool(const json_t *expect, const char *key, int dflt)
+{
+    const json_t *v = json_object_get(expect, key);
+    return v ? json_is_true(v) : dflt;
+}

@@ -70,6 +70,9 @@ int severity_parse(const char *s, enum severity *out);
 void result_evidencef(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void result_release(struct result *r);
 
+/* Judge helper: the boolean expect key `key`, or `dflt` when the profile does not give it. */
+int expect_bool(const json_t *expect, const char *key, int dflt);
+
 /* Observe helper: record in obs.errors[check_id] why the check could not observe; returns -1. */
 int obs_error(json_t *obs, const char *check_id, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
