@@ -1,5 +1,5 @@
 /*
- * fuzz_cookie.c — libFuzzer target for set_cookie_parse and set_cookie_redact (checks/cookies.c),
+ * fuzz_cookie.c — libFuzzer target for set_cookie_parse and set_cookie_redact (checks/cookies_parse.c),
  * the parsers of a server's Set-Cookie values.
  *
  * Input: the raw header value, not NUL-terminated (ASan catches any read past its end).
@@ -127,7 +127,7 @@ static int is_wsp(char c)
     return c == ' ' || c == '\t';
 }
 
-/* Where the parser finds the value (cookies.c split_pair): [*start, *end). */
+/* Where the parser finds the value (cookies_parse.c split_pair): [*start, *end). */
 static void value_span(const char *s, size_t n, size_t *start, size_t *end)
 {
     const char *semi = memchr(s, ';', n);

@@ -1,5 +1,5 @@
 /*
- * fuzz_csp.c — libFuzzer target for checks/csp.c: csp_parse, csp_analyse (the browser reading and
+ * fuzz_csp.c — libFuzzer target for checks/csp*.c: csp_parse, csp_analyse (the browser reading and
  * the Observatory re-implementation), csp_to_json / csp_analysis_from_json and csp_judge.
  *
  * Input: byte 0, bit 0: the page came over https. The rest is split at '\n' into values; the

@@ -1,5 +1,5 @@
 /*
- * test_csp.c — checks/csp.c: the Content-Security-Policy parser (CSP3 grammar, first directive
+ * test_csp.c — checks/csp*.c: the Content-Security-Policy parser (CSP3 grammar, first directive
  * wins, bounds), the browser-side analysis (fallbacks, nonces/hashes/'strict-dynamic' voiding
  * 'unsafe-inline', several policies all enforced, <meta> restrictions), the MDN HTTP
  * Observatory's verdict (every result, with the Observatory's own test cases from
