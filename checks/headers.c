@@ -24,10 +24,6 @@
 #define HSTS_ONE_YEAR 31536000LL
 #define HSTS_MAX_AGE_CAP 999999999999999999LL
 
-static int is_ows(char c)
-{
-    return c == ' ' || c == '\t';
-}
 
 static int is_tchar(char c)
 {
@@ -49,13 +45,13 @@ json_t *hsts_parse(const char *v, size_t len)
     int seen_max_age = 0, seen_sub = 0, seen_preload = 0;
     long long max_age = -1;
     while (p < end) {
-        while (p < end && is_ows(*p))
+        while (p < end && http_is_ows(*p))
             p++;
         const char *name = p;
         while (p < end && is_tchar(*p))
             p++;
         size_t nlen = (size_t)(p - name);
-        while (p < end && is_ows(*p))
+        while (p < end && http_is_ows(*p))
             p++;
         char val[32];
         size_t vlen = 0;
@@ -63,7 +59,7 @@ json_t *hsts_parse(const char *v, size_t len)
         if (p < end && *p == '=') {
             has_val = 1;
             p++;
-            while (p < end && is_ows(*p))
+            while (p < end && http_is_ows(*p))
                 p++;
             int quoted = p < end && *p == '"';
             if (quoted)
@@ -79,7 +75,7 @@ json_t *hsts_parse(const char *v, size_t len)
                     return hsts_invalid(o, "unterminated quoted value");
                 p++;
             }
-            while (p < end && is_ows(*p))
+            while (p < end && http_is_ows(*p))
                 p++;
         }
         if (p < end && *p != ';')
@@ -135,14 +131,6 @@ static char *combined(const json_t *values)
     return strbuf_detach(&b, NULL);
 }
 
-/* Trim OWS from [*s, *e). */
-static void trim(const char **s, const char **e)
-{
-    while (*s < *e && is_ows(**s))
-        (*s)++;
-    while (*e > *s && is_ows((*e)[-1]))
-        (*e)--;
-}
 
 int nosniff_valid(const json_t *values)
 {
@@ -152,7 +140,7 @@ int nosniff_valid(const json_t *values)
     const char *s = all, *e = strchr(all, ',');
     if (!e)
         e = all + strlen(all);
-    trim(&s, &e);
+    http_trim_ows(&s, &e);
     int ok = ascii_casecmp_n(s, (size_t)(e - s), "nosniff") == 0;
     free(all);
     return ok;
@@ -175,7 +163,7 @@ const char *referrer_policy_effective(const json_t *values, size_t *n_unknown)
         if (!e)
             e = p + strlen(p);
         p = *e ? e + 1 : e;
-        trim(&s, &e);
+        http_trim_ows(&s, &e);
         if (s == e)
             continue;
         const char *known = NULL;

@@ -25,4 +25,26 @@ int nosniff_valid(const json_t *values);
  */
 const char *referrer_policy_effective(const json_t *values, size_t *n_unknown);
 
+/*
+ * X-Frame-Options as the HTML standard reads it: every value split on commas, trimmed and
+ * lower-cased into a set (appended to `tokens` when not NULL). Returns "absent", "deny",
+ * "sameorigin", "allowall", "conflict" (several values, one of them deny/sameorigin/allowall:
+ * browsers block all framing) or "invalid" (anything else, ALLOW-FROM included: no protection).
+ */
+const char *xfo_effective(const json_t *values, json_t *tokens);
+
+/*
+ * How far a CSP frame-ancestors source list opens framing: "none" ('none' alone or nothing),
+ * "self" ('self' only), "listed" (named origins, host wildcards) or "wildcard" (*, or a bare
+ * scheme such as https:, which lets any site of that scheme frame the page).
+ */
+const char *frame_ancestors_class(const json_t *sources);
+
+/*
+ * Permissions-Policy as a Structured Fields dictionary (RFC 8941): a new object
+ * {valid, error?, features: {name: [allowlist items as sent]}}. Invalid syntax makes browsers
+ * ignore the whole header, so features is then empty.
+ */
+json_t *permissions_policy_parse(const char *value, size_t len);
+
 #endif

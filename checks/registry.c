@@ -19,6 +19,9 @@ extern const struct check check_headers_hsts;
 extern const struct check check_cookies_attributes;
 extern const struct check check_headers_content_type_options;
 extern const struct check check_headers_referrer_policy;
+extern const struct check check_headers_csp;
+extern const struct check check_headers_frame_options;
+extern const struct check check_headers_cross_origin;
 extern const struct check check_http_redirect;
 extern const struct check check_http_cors;
 extern const struct check check_http_info_leak;
@@ -38,6 +41,9 @@ static const struct check *const registry[] = {
     &check_cookies_attributes,
     &check_headers_content_type_options,
     &check_headers_referrer_policy,
+    &check_headers_csp,
+    &check_headers_frame_options,
+    &check_headers_cross_origin,
     &check_http_redirect,
     &check_http_cors,
     &check_http_info_leak,

@@ -14,7 +14,7 @@
 
 struct meta_walk {
     json_t *csp, *referrer;
-    int csp_outside_head;
+    json_t *csp_outside_head; /* browsers ignore these; kept as evidence */
     size_t nodes;
 };
 
@@ -50,8 +50,7 @@ static void walk(struct meta_walk *w, xmlNode *n, int in_head)
         const char *tag = (const char *)n->name;
         if (strcasecmp(tag, "meta") == 0) {
             if (attr_is(n, "http-equiv", "content-security-policy")) {
-                if (add_content(w->csp, n) && !in_head)
-                    w->csp_outside_head = 1;
+                add_content(in_head ? w->csp : w->csp_outside_head, n);
             } else if (attr_is(n, "name", "referrer")) {
                 add_content(w->referrer, n);
             }
@@ -62,7 +61,7 @@ static void walk(struct meta_walk *w, xmlNode *n, int in_head)
 
 json_t *html_meta_extract(const char *body, size_t len)
 {
-    struct meta_walk w = { json_array(), json_array(), 0, 0 };
+    struct meta_walk w = { json_array(), json_array(), json_array(), 0 };
     if (body && len > 0 && len <= INT_MAX) {
         htmlDocPtr doc = htmlReadMemory(body, (int)len, NULL, NULL,
                                         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
@@ -73,7 +72,9 @@ json_t *html_meta_extract(const char *body, size_t len)
         }
     }
     json_t *o = json_pack("{s:o, s:o}", "csp", w.csp, "referrer", w.referrer);
-    if (w.csp_outside_head)
-        json_object_set_new(o, "csp_outside_head", json_true());
+    if (json_array_size(w.csp_outside_head))
+        json_object_set_new(o, "csp_outside_head", w.csp_outside_head);
+    else
+        json_decref(w.csp_outside_head);
     return o;
 }

@@ -18,8 +18,8 @@
  *   {"csp": [content of <meta http-equiv="Content-Security-Policy">…],
  *    "referrer": [content of <meta name="referrer">…]}
  * Attribute names and values are matched case-insensitively; contents are capped at 8 KiB and
- * made valid UTF-8. Browsers honour a CSP meta only in <head>: one seen elsewhere is still listed
- * and "csp_outside_head": true is set. New object.
+ * made valid UTF-8. Browsers honour a CSP meta only in <head>: one seen elsewhere is not in "csp"
+ * but in "csp_outside_head": [...] (present only when there is one), as evidence. New object.
  */
 json_t *html_meta_extract(const char *body, size_t len);
 

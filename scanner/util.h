@@ -37,4 +37,19 @@ int edit_distance(const char *a, const char *b);
 /* The candidate closest to word (NULL-terminated list), or NULL if none is close enough. */
 const char *closest_word(const char *word, const char *const *cands);
 
+/* HTTP optional whitespace (RFC 9110 §5.6.3): space or horizontal tab. */
+static inline int http_is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Narrow [*s, *e) to exclude leading and trailing OWS. */
+static inline void http_trim_ows(const char **s, const char **e)
+{
+    while (*s < *e && http_is_ows(**s))
+        (*s)++;
+    while (*e > *s && http_is_ows((*e)[-1]))
+        (*e)--;
+}
+
 #endif

@@ -1,6 +1,6 @@
 /*
- * fuzz_cookie.c — libFuzzer target for set_cookie_parse and set_cookie_redact (checks/cookies_parse.c),
- * the parsers of a server's Set-Cookie values.
+ * fuzz_cookie.c — libFuzzer target for set_cookie_parse and set_cookie_redact
+ * (checks/cookies_parse.c), the parsers of a server's Set-Cookie values.
  *
  * Input: the raw header value, not NUL-terminated (ASan catches any read past its end).
  * Invariants, any violation aborts:

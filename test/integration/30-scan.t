@@ -23,7 +23,7 @@ status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == 
 evidence_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .evidence"; }
 
 # 1. A good server: TLS 1.2 + 1.3 with forward-secret suites only, HSTS one year on the https
-#    redirect and on the final page it leads to.
+#    redirect and on the final page it leads to, a strict CSP, a Permissions-Policy.
 start_nginx good - <<'NGINX'
 listen 127.0.0.1:@PORT@ ssl;
 ssl_certificate @CERTDIR@/good-chain.pem;
@@ -36,6 +36,8 @@ location /portal/ {
     add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
     add_header X-Content-Type-Options nosniff always;
     add_header Referrer-Policy same-origin always;
+    add_header Content-Security-Policy "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'" always;
+    add_header Permissions-Policy "camera=(), microphone=(), geolocation=(), payment=()" always;
     alias @ROOT@/;
 }
 NGINX

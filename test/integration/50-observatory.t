@@ -24,6 +24,7 @@
 # | malformed | strict-transport-security     | pass        | fail    | Observatory bug [1]        |
 # | cors      | cross-origin-resource-sharing | pass        | fail    | Observatory bug [2]        |
 # | malformed | cookies                       | fail        | pass    | judged by effect [3]       |
+# | malformed | x-frame-options               | fail        | pass    | judged by effect [4]       |
 #
 # [1] HSTS "max-age=abc": the Observatory reads max-age with parseInt and never checks for NaN;
 #     NaN is not below six months, so: hsts-implemented-max-age-at-least-six-months. Browsers
@@ -37,6 +38,10 @@
 #     cookies-samesite-flag-invalid (fail). Browsers ignore an unknown SameSite value, as if it
 #     were absent, and neither tool requires SameSite by default, so cocscan's cookies.attributes
 #     judges it by that effect: it fails only under require_samesite (checks/cookies.c).
+# [4] X-Frame-Options sent twice, "DENY" and "SAMEORIGIN": the Observatory calls the joined
+#     value invalid (fail). The HTML standard (7.1.1, followed by Chrome and Firefox) blocks all
+#     framing when several values include deny or sameorigin, so the page is protected; cocscan's
+#     headers.frame_options says "warn" (protected, but misconfigured), which counts as pass.
 #
 # Thresholds: the Observatory's "six months" is 15552000 s (180 days; its source calls 15768000
 # the real six months and 15552000 "a white lie" for the many sites that use it), so headers.hsts
@@ -110,6 +115,7 @@ declare -A DIFF=(
     [malformed/strict-transport-security]="pass fail"
     [cors/cross-origin-resource-sharing]="pass fail"
     [malformed/cookies]="fail pass"
+    [malformed/x-frame-options]="fail pass"
 )
 
 SCENARIOS=(good missing weak malformed cors edge)

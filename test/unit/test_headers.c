@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -234,6 +235,102 @@ static void test_parse_huge_max_age(void **state)
     assert_int_equal(judge("max-age=9999999999999999999", "{}"), ST_PASS);
 }
 
+/* X-Frame-Options as the HTML standard reads it. */
+static const char *xfo(const char *a, const char *b)
+{
+    json_t *vals = b ? json_pack("[s, s]", a, b) : a ? json_pack("[s]", a) : json_array();
+    const char *eff = xfo_effective(vals, NULL);
+    json_decref(vals);
+    return eff;
+}
+
+static void test_xfo_effective(void **state)
+{
+    (void)state;
+    assert_string_equal(xfo(NULL, NULL), "absent");
+    assert_string_equal(xfo("DENY", NULL), "deny");
+    assert_string_equal(xfo(" SameOrigin ", NULL), "sameorigin");
+    assert_string_equal(xfo("deny", "DENY"), "deny"); /* the same value twice is one */
+    assert_string_equal(xfo("DENY", "SAMEORIGIN"), "conflict");
+    assert_string_equal(xfo("DENY, SAMEORIGIN", NULL), "conflict");
+    assert_string_equal(xfo("ALLOWALL", NULL), "allowall");
+    assert_string_equal(xfo("ALLOW-FROM https://a.example", NULL), "invalid");
+    assert_string_equal(xfo("garbage", "other"), "invalid");
+    assert_string_equal(xfo("", NULL), "invalid");
+}
+
+static const char *fa(const char *list)
+{
+    json_t *srcs = json_array();
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *save = NULL, *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+        json_array_append_new(srcs, json_string(t));
+    const char *c = frame_ancestors_class(srcs);
+    json_decref(srcs);
+    return c;
+}
+
+static void test_frame_ancestors_class(void **state)
+{
+    (void)state;
+    assert_string_equal(fa("'none'"), "none");
+    assert_string_equal(fa("'self'"), "self");
+    assert_string_equal(fa("'SELF'"), "self");
+    assert_string_equal(fa("'self' https://partner.example.nz"), "listed");
+    assert_string_equal(fa("https://*.example.nz"), "listed");
+    assert_string_equal(fa("'none' 'self'"), "self"); /* 'none' with others is ignored */
+    assert_string_equal(fa("*"), "wildcard");
+    assert_string_equal(fa("'self' https:"), "wildcard");
+    assert_string_equal(fa("http:"), "wildcard");
+}
+
+static json_t *pp(const char *v)
+{
+    json_t *o = permissions_policy_parse(v, strlen(v));
+    assert_non_null(o);
+    return o;
+}
+
+static void test_permissions_policy_parse(void **state)
+{
+    (void)state;
+    json_t *o = pp("camera=(), geolocation=(self \"https://maps.example.nz\"), fullscreen=*");
+    assert_true(json_is_true(json_object_get(o, "valid")));
+    const json_t *f = json_object_get(o, "features");
+    assert_int_equal(json_object_size(f), 3);
+    assert_int_equal(json_array_size(json_object_get(f, "camera")), 0);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(f, "geolocation"), 1)),
+                        "\"https://maps.example.nz\"");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(f, "fullscreen"), 0)),
+                        "*");
+    json_decref(o);
+
+    o = pp("camera=();report-to=x, payment=()"); /* parameters are skipped */
+    assert_true(json_is_true(json_object_get(o, "valid")));
+    assert_int_equal(json_object_size(json_object_get(o, "features")), 2);
+    json_decref(o);
+
+    o = pp("camera=(self), camera=()"); /* a repeated key: the last wins */
+    assert_int_equal(json_array_size(json_object_get(json_object_get(o, "features"), "camera")),
+                     0);
+    json_decref(o);
+
+    /* Feature-Policy syntax, upper case, unclosed lists, trailing commas: the whole header is
+     * invalid and browsers ignore it. */
+    static const char *const bad[] = { "camera 'none'", "Camera=()", "camera=(self",
+                                       "camera=(), ", "camera=()) ", "camera=(\"x)", "=()",
+                                       "camera=()geolocation=()", NULL };
+    for (const char *const *b = bad; *b; b++) {
+        o = pp(*b);
+        if (json_is_true(json_object_get(o, "valid")))
+            fail_msg("\"%s\" parsed as valid", *b);
+        assert_int_equal(json_object_size(json_object_get(o, "features")), 0);
+        assert_true(json_is_string(json_object_get(o, "error")));
+        json_decref(o);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +347,9 @@ int main(void)
         cmocka_unit_test(test_judge_include_subdomains_and_preload),
         cmocka_unit_test(test_judge_without_observation_is_error),
         cmocka_unit_test(test_parse_huge_max_age),
+        cmocka_unit_test(test_xfo_effective),
+        cmocka_unit_test(test_frame_ancestors_class),
+        cmocka_unit_test(test_permissions_policy_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
