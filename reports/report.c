@@ -39,6 +39,9 @@ void report_add_target(json_t *rep, const struct target *t, json_t *observations
     json_object_set_new(tg, "url", json_string(t->url));
     if (t->name)
         json_object_set_new(tg, "name", json_string_lossy(t->name, strlen(t->name)));
+    if (t->organisation)
+        json_object_set_new(tg, "organisation",
+                            json_string_lossy(t->organisation, strlen(t->organisation)));
     json_object_set_new(tg, "verdict", json_null());
     json_object_set_new(tg, "summary", json_object());
     if (unreachable)

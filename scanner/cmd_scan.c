@@ -16,14 +16,16 @@
 #include "report.h"
 #include "scan.h"
 #include "target.h"
+#include "targets_file.h"
 #include "util.h"
 
 static const char scan_usage[] =
     "Usage: cocscan scan [OPTIONS] URL...\n"
+    "       cocscan scan [OPTIONS] --targets FILE [URL...]\n"
     "\n"
-    "Probe each URL (https://host[:port][/path]; a bare host means https) and judge what was\n"
-    "observed against a profile. A report a person can read goes to stdout; --json writes the\n"
-    "canonical machine-readable report.\n"
+    "Probe each URL (https://host[:port][/path]; a bare host means https) and each target of\n"
+    "the targets file, and judge what was observed against a profile. A report a person can\n"
+    "read goes to stdout; --json writes the canonical machine-readable report.\n"
     "\n"
     "Options:\n"
     "  -p, --profile NAME|FILE  profile to judge against (default: " PROFILE_DEFAULT ");\n"
@@ -33,11 +35,13 @@ static const char scan_usage[] =
     "      --fail-on SEVERITY   lowest severity whose failure makes the exit code 1:\n"
     "                           info, low (default), medium, high, critical\n"
     "  -t, --timeout SECONDS    deadline for each connect, read and HTTP request (default 10)\n"
+    "      --targets FILE       also scan the targets in FILE (after the URLs given): YAML\n"
+    "                           with names, test accounts, documents, pages (docs/targets.md)\n"
     "  -c, --checks LIST        run only these checks or families, comma-separated\n"
     "                           (e.g. tls.protocols,headers); other controls are skipped\n"
     "      --ca-file FILE       PEM bundle of trusted CAs instead of the system store\n"
     "      --http-port PORT     where plain http is tested for its redirect to https\n"
-    "                           (default 80)\n"
+    "                           (default 80; a target's http_port in --targets wins)\n"
     "  -q, --quiet              no readable report on stdout (errors still go to stderr)\n"
     "  -v, --verbose            say what is being probed on stderr (-vv for more)\n"
     "  -h, --help               show this help\n"
@@ -47,12 +51,14 @@ static const char scan_usage[] =
     "--fail-on), 2 usage, profile or input error, 3 no target could be scanned.\n"
     "\n"
     "Example:\n"
-    "  cocscan scan https://portal.example.nz --profile nz-health-portal --json report.json\n";
+    "  cocscan scan https://portal.example.nz --profile nz-health-portal --json report.json\n"
+    "  cocscan scan --targets pho-portals.yaml --json fleet.json\n";
 
 struct scan_opts {
     const char *profile;
     const char *json;
     const char *checks;
+    const char *targets; /* --targets FILE */
     enum severity fail_on;
     int quiet;
 };
@@ -86,6 +92,32 @@ static int output_writable(const char *path)
     return rc;
 }
 
+/* Append the targets of a targets file to *targets (argv's come first); --http-port applies to
+ * those whose entry sets no http_port. Problems go to d. 0 ok, -1. */
+static int add_file_targets(const char *path, int http_port, struct target **targets, size_t *n,
+                            struct diag *d)
+{
+    struct target *file = NULL, *all;
+    size_t n_file = 0;
+    if (targets_file_load(path, &file, &n_file, d) < 0)
+        return -1;
+    all = realloc(*targets, (*n + n_file) * sizeof *all);
+    if (!all) {
+        targets_free(file, n_file);
+        diag_at(d, path, 0, 0, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < n_file; i++) {
+        if (!file[i].http_port_fixed)
+            file[i].http_port = http_port;
+        all[*n + i] = file[i];
+    }
+    free(file); /* the targets themselves now belong to *targets */
+    *targets = all;
+    *n += n_file;
+    return 0;
+}
+
 static void scan_target(struct scan *scan, struct target *t, const struct profile *prof,
                         const struct selection *sel, json_t *report)
 {
@@ -116,6 +148,7 @@ int cmd_scan(int argc, char **argv)
         { "checks", required_argument, NULL, 'c' },
         { "ca-file", required_argument, NULL, 'A' },
         { "http-port", required_argument, NULL, 'H' },
+        { "targets", required_argument, NULL, 'T' },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -132,6 +165,11 @@ int cmd_scan(int argc, char **argv)
         case 'j': o.json = optarg; break;
         case 'c': o.checks = optarg; break;
         case 'A': scan.ca_file = optarg; break;
+        case 'T':
+            if (o.targets)
+                return cli_usage_error("scan", "--targets given more than once");
+            o.targets = optarg;
+            break;
         case 'H': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -159,12 +197,12 @@ int cmd_scan(int argc, char **argv)
         }
     }
     scan.verbose = log_verbosity;
-    if (optind >= argc)
-        return cli_usage_error("scan", "no target URL given");
+    if (optind >= argc && !o.targets)
+        return cli_usage_error("scan", "no target URL given (name URLs or --targets FILE)");
 
     int rc = EXIT_USAGE;
     size_t n = (size_t)(argc - optind);
-    struct target *targets = calloc(n, sizeof *targets);
+    struct target *targets = calloc(n ? n : 1, sizeof *targets);
     struct selection sel = { NULL, 0 };
     struct profile prof = { 0 };
     struct diag d = DIAG_INIT;
@@ -180,6 +218,10 @@ int cmd_scan(int argc, char **argv)
             goto out;
         }
         targets[i].http_port = http_port;
+    }
+    if (o.targets && add_file_targets(o.targets, http_port, &targets, &n, &d) < 0) {
+        fputs(d.text.buf, stderr);
+        goto out;
     }
     if (o.checks && selection_parse(o.checks, &sel, &e) < 0) {
         log_err("scan: %s", e.msg);

@@ -153,11 +153,56 @@ int target_parse(const char *url, struct target *t, struct coc_error *e)
     return 0;
 }
 
+static void account_release(struct target_account *a)
+{
+    free(a->username_env);
+    free(a->password_env);
+}
+
+static void list_free(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
 void target_release(struct target *t)
 {
     free(t->url);
     free(t->host);
     free(t->path);
     free(t->name);
+    free(t->organisation);
+    if (t->login) {
+        free(t->login->form_url);
+        free(t->login->protected_url);
+        account_release(&t->login->account);
+        free(t->login);
+    }
+    if (t->second) {
+        account_release(t->second);
+        free(t->second);
+    }
+    list_free(t->documents, t->n_documents);
+    list_free(t->sensitive, t->n_sensitive);
+    list_free(t->storage, t->n_storage);
+    free(t->source_file);
     memset(t, 0, sizeof *t);
+}
+
+char *target_resolve(const struct target *t, const char *path)
+{
+    if (!t->host || !path || path[0] != '/')
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    int bad = strbuf_adds(&sb, "https://");
+    bad |= strchr(t->host, ':') ? strbuf_addf(&sb, "[%s]", t->host) : strbuf_adds(&sb, t->host);
+    if (t->port != 443)
+        bad |= strbuf_addf(&sb, ":%d", t->port);
+    bad |= strbuf_adds(&sb, path);
+    if (bad) {
+        strbuf_release(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb, NULL);
 }
