@@ -774,3 +774,36 @@ ossl_truth() {
     done | sort -u
     return 0
 }
+
+# start_portal NAME [PORTAL_ARGS...] — test/fixtures/portal.py, the test portal (sign-in form,
+# second factor, records, PDF documents, with switchable weaknesses; see its --help), on
+# 127.0.0.1:PORT with the test PKI's good certificate (generated when CERTDIR is unset).
+# Accounts come from PORTAL_USERS; when it is unset, alice and bob get random passwords, exported
+# as PORTAL_USERS, PORTAL_ALICE_PASSWORD and PORTAL_BOB_PASSWORD (never on a command line). The
+# request log (JSON lines) is $tmpdir/NAME.requests.jsonl unless --log is given; PORTAL_LOG names
+# it. Example:
+#     start_portal weak --mfa optional --documents idor --listing nginx
+start_portal() {
+    local name=$1 a prev='' log
+    shift
+    if [ -z "$CERTDIR" ]; then
+        gen_certs || return 1
+    fi
+    if [ -z "${PORTAL_USERS:-}" ]; then
+        PORTAL_ALICE_PASSWORD=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+        PORTAL_BOB_PASSWORD=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+        PORTAL_USERS="alice:$PORTAL_ALICE_PASSWORD,bob:$PORTAL_BOB_PASSWORD"
+        export PORTAL_USERS PORTAL_ALICE_PASSWORD PORTAL_BOB_PASSWORD
+    fi
+    log=$tmpdir/$name.requests.jsonl
+    for a in "$@"; do
+        case $prev/$a in
+            --log/*) log=$a ;;
+            */--log=*) log=${a#--log=} ;;
+        esac
+        prev=$a
+    done
+    PORTAL_LOG=$log
+    _coc_start_simple "$name" "$COC_PYTHON" "$top/test/fixtures/portal.py" --port @PORT@ \
+        --cert "$CERTDIR/good-chain.pem" --key "$CERTDIR/good.key" --log "$log" "$@"
+}
