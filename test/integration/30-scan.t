@@ -19,8 +19,6 @@ scan() { # name url [options]: scan into $tmpdir/NAME.json with the CLI's exit s
         "$@" "$url"
     validate_report "$tmpdir/$name.json" || fail "$name: report does not match the schema"
 }
-status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .status"; }
-evidence_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .evidence"; }
 
 # 1. A good server: TLS 1.2 + 1.3 with forward-secret suites only, HSTS one year on the https
 #    redirect and on the final page it leads to, a strict CSP, a Permissions-Policy.

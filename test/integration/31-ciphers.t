@@ -24,7 +24,6 @@ YAML
 # "PROTOCOL IANA_NAME" of every suite s_client negotiates with 127.0.0.1:$1 (lib.sh's ossl_truth).
 ground_truth() { ossl_truth "$1" | awk '{ print $1 " " $3 }' | sort; }
 observed() { jqr "$1" '.targets[0].observations.tls.ciphers[] | .protocol + " " + .name' | sort; }
-status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .status"; }
 
 # 1. Mozilla "intermediate": TLS 1.2 + 1.3, ECDHE/DHE with AES-GCM or ChaCha20, client order.
 start_nginx intermediate "$top/test/fixtures/tls/intermediate.conf"

@@ -43,7 +43,6 @@ ground_truth() {
 observed() {
     jqr "$1" '.targets[0].observations.tls.groups | to_entries[] | .key + " " + .value[]' | sort
 }
-status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .status"; }
 feature() { jqr "$tmpdir/$1.json" ".targets[0].observations.tls.features.$2"; }
 
 # 1. nginx TLS 1.2 + 1.3 with HTTP/2 and three groups, one of them finite-field.

@@ -44,8 +44,6 @@ scan() {
     unlike "$(cat "$tmpdir/$name.json" "$RUN_OUT" "$RUN_ERR")" "$SECRET_RE" \
         "$name: no cookie value in the report or the output"
 }
-status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .status"; }
-evidence_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .evidence"; }
 cookies_of() { jqr "$tmpdir/$1.json" ".targets[0].observations.http.cookies${2:-}"; }
 
 # 1. Good cookies: a __Host- session cookie and a persistent preference.

@@ -30,10 +30,6 @@ scan() { # NAME [extra cocscan args] — scan https://127.0.0.1:$PORT/ into $tmp
         --json "$tmpdir/$name.json" "$@" "https://127.0.0.1:$PORT/"
     ok "$name: report validates" validate_report "$tmpdir/$name.json"
 }
-status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .status"; }
-evidence_of() {
-    jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .evidence"
-}
 
 # 1. A good configuration: every check passes; plain http on PORT2 redirects to https. The
 #    https redirect to /home/ carries HSTS only: the other headers are judged on the final page

@@ -34,10 +34,6 @@ scan() { # NAME — scan https://127.0.0.1:$PORT/ into $tmpdir/NAME.json
         --checks headers --json "$tmpdir/$1.json" "https://127.0.0.1:$PORT/"
     ok "$1: report validates" validate_report "$tmpdir/$1.json"
 }
-status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .status"; }
-evidence_of() {
-    jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .evidence"
-}
 expect_statuses() { # NAME CONTROL=STATUS...
     local name=$1 cs
     shift

@@ -249,6 +249,13 @@ jqr() {
     jq -r "${@:3}" "$2" "$1"
 }
 
+# status_of NAME CONTROL / evidence_of NAME CONTROL — the status (or evidence) of CONTROL for the
+# first target of the report $tmpdir/NAME.json.
+status_of() { jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .status"; }
+evidence_of() {
+    jqr "$tmpdir/$1.json" ".targets[0].results[] | select(.control == \"$2\") | .evidence"
+}
+
 # validate_report FILE — validate a cocscan JSON report against $COC_SCHEMA; errors (with JSON
 # paths) go to stderr; nonzero when invalid (1) or unreadable / no schema (2).
 validate_report() {
