@@ -144,8 +144,9 @@ static enum status isolation_judge(const json_t *obs, const json_t *expect, stru
                             !json_is_true(json_object_get(pp, "present")) ? "absent"
                             : pp_valid                                   ? "valid"
                                                                          : "invalid",
-                            "features", (int)json_object_size(features), "coop", coop ? coop : "?", "corp",
-                            corp ? corp : "?", "coep", coep ? coep : "?");
+                            "features", (int)json_object_size(features), "coop",
+                            coop ? coop : "?", "corp", corp ? corp : "?", "coep",
+                            coep ? coep : "?");
 
     struct strbuf bad = STRBUF_INIT;
     if (expect_bool(expect, "require_permissions_policy", 0) && !pp_valid)

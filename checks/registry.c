@@ -25,6 +25,12 @@ extern const struct check check_headers_cross_origin;
 extern const struct check check_http_redirect;
 extern const struct check check_http_cors;
 extern const struct check check_http_info_leak;
+extern const struct check check_mfa_enforced;
+extern const struct check check_mfa_advertised;
+extern const struct check check_documents_crawl;
+extern const struct check check_documents_unauthenticated;
+extern const struct check check_documents_cross_account;
+extern const struct check check_documents_enumeration;
 
 static const struct check *const registry[] = {
     &check_tls_protocols,
@@ -47,6 +53,12 @@ static const struct check *const registry[] = {
     &check_http_redirect,
     &check_http_cors,
     &check_http_info_leak,
+    &check_mfa_enforced,
+    &check_mfa_advertised,
+    &check_documents_crawl,
+    &check_documents_unauthenticated,
+    &check_documents_cross_account,
+    &check_documents_enumeration,
 };
 
 size_t check_count(void)

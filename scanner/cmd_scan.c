@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "eval.h"
 #include "log.h"
+#include "login.h"
 #include "net.h"
 #include "profile.h"
 #include "report.h"
@@ -42,7 +43,9 @@ static const char scan_usage[] =
     "      --ca-file FILE       PEM bundle of trusted CAs instead of the system store\n"
     "      --http-port PORT     where plain http is tested for its redirect to https\n"
     "                           (default 80; a target's http_port in --targets wins)\n"
-    "  -q, --quiet              no readable report on stdout (errors still go to stderr)\n"
+    "      --max-enum N         neighbouring ids documents.enumeration tries per known\n"
+    "                           document, closest first (default 10, at most 100)\n"
+"  -q, --quiet              no readable report on stdout (errors still go to stderr)\n"
     "  -v, --verbose            say what is being probed on stderr (-vv for more)\n"
     "  -h, --help               show this help\n"
     "\n"
@@ -133,6 +136,7 @@ static void scan_target(struct scan *scan, struct target *t, const struct profil
     } else {
         net_close(fd);
         eval_observe(scan, t, prof, sel, observations);
+        login_shared_clear(scan); /* sessions end with the target */
     }
     json_t *results = eval_judge(observations, prof, sel, unreachable);
     report_add_target(report, t, observations, results, unreachable);
@@ -149,13 +153,14 @@ int cmd_scan(int argc, char **argv)
         { "ca-file", required_argument, NULL, 'A' },
         { "http-port", required_argument, NULL, 'H' },
         { "targets", required_argument, NULL, 'T' },
+        { "max-enum", required_argument, NULL, 'E' },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct scan_opts o = { .profile = PROFILE_DEFAULT, .fail_on = SEV_LOW };
-    struct scan scan = { .timeout_ms = 10000 };
+    struct scan scan = { .timeout_ms = 10000, .max_enum = 10 };
     int opt, http_port = 80;
     opterr = 0;
     optind = 1;
@@ -177,6 +182,15 @@ int cmd_scan(int argc, char **argv)
                 return cli_usage_error("scan", "--http-port: '%s' is not a port (1-65535)",
                                        optarg);
             http_port = (int)v;
+            break;
+        }
+        case 'E': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (!*optarg || *end || v < 0 || v > 100)
+                return cli_usage_error("scan", "--max-enum: '%s' is not a number from 0 to 100",
+                                       optarg);
+            scan.max_enum = (int)v;
             break;
         }
         case 'q': o.quiet = 1; break;

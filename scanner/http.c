@@ -3,12 +3,59 @@
 
 #include <ctype.h>
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "scan.h"
+#include "url.h"
 #include "util.h"
+
+struct http_session {
+    CURLSH *share; /* the cookie store, shared by every request of the session */
+    pthread_mutex_t lock;
+};
+
+static void share_lock(CURL *c, curl_lock_data data, curl_lock_access access, void *userp)
+{
+    (void)c, (void)data, (void)access;
+    pthread_mutex_lock(&((struct http_session *)userp)->lock);
+}
+
+static void share_unlock(CURL *c, curl_lock_data data, void *userp)
+{
+    (void)c, (void)data;
+    pthread_mutex_unlock(&((struct http_session *)userp)->lock);
+}
+
+struct http_session *http_session_new(void)
+{
+    struct http_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->share = curl_share_init();
+    if (!s->share || pthread_mutex_init(&s->lock, NULL) != 0) {
+        if (s->share)
+            curl_share_cleanup(s->share);
+        free(s);
+        return NULL;
+    }
+    curl_share_setopt(s->share, CURLSHOPT_LOCKFUNC, share_lock);
+    curl_share_setopt(s->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+    curl_share_setopt(s->share, CURLSHOPT_USERDATA, s);
+    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+    return s;
+}
+
+void http_session_free(struct http_session *s)
+{
+    if (!s)
+        return;
+    curl_share_cleanup(s->share);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
 
 struct sink {
     struct http_response *resp;
@@ -98,11 +145,20 @@ int http_fetch(const struct scan *scan, const struct http_request *req, struct h
     /* Observation, not trust: certificate problems are the cert family's to report. */
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-    if (req->method && strcmp(req->method, "HEAD") == 0)
+    const char *method = req->method ? req->method : "GET";
+    if (strcmp(method, "HEAD") == 0) {
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    } else if (strcmp(method, "POST") == 0) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->post_len);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->post_body ? req->post_body : "");
+    }
+    if (req->session) {
+        curl_easy_setopt(c, CURLOPT_SHARE, req->session->share);
+        curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* the cookie engine, in memory only */
+    }
     CURLcode cc = curl_easy_perform(c);
     if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && resp->body_truncated)) {
-        coc_fail(e, "GET %s: %s", req->url, curl_easy_strerror(cc));
+        coc_fail(e, "%s %s: %s", method, req->url, curl_easy_strerror(cc));
         goto out;
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
@@ -112,7 +168,7 @@ int http_fetch(const struct scan *scan, const struct http_request *req, struct h
     double t = 0;
     curl_easy_getinfo(c, CURLINFO_TOTAL_TIME, &t);
     resp->total_ms = t * 1000.0;
-    log_debug(1, "GET %s -> %ld (%zu bytes%s)", req->url, resp->status, resp->body.len,
+    log_debug(1, "%s %s -> %ld (%zu bytes%s)", method, req->url, resp->status, resp->body.len,
               resp->body_truncated ? ", truncated" : "");
     rc = 0;
 out:
@@ -141,6 +197,62 @@ json_t *http_header_values(const struct http_response *resp, const char *name)
             json_array_append(out, json_array_get(pair, 1));
     }
     return out;
+}
+
+json_t *http_trace_step(const char *url, const struct http_response *resp)
+{
+    json_t *step = json_object(), *names = json_array();
+    json_object_set_new(step, "url", json_string_lossy(url, strlen(url)));
+    json_object_set_new(step, "status", json_integer(resp->status));
+    if (resp->location)
+        json_object_set_new(step, "location",
+                            json_string_lossy(resp->location, strlen(resp->location)));
+    size_t i;
+    json_t *pair;
+    json_array_foreach(resp->headers, i, pair) {
+        if (strcmp(json_string_value(json_array_get(pair, 0)), "set-cookie") != 0)
+            continue;
+        const char *v = json_string_value(json_array_get(pair, 1));
+        size_t n = strcspn(v, "=;"); /* the name only: a value is a secret */
+        while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+            n--;
+        json_array_append_new(names, json_string_lossy(v, n));
+    }
+    json_object_set_new(step, "set_cookie", names);
+    return step;
+}
+
+int http_get_follow(struct scan *scan, const char *scope_url, const char *url,
+                    struct http_session *session, int max_redirects, size_t max_body,
+                    json_t *trace, struct http_response *final, char **final_url,
+                    struct coc_error *e)
+{
+    char *cur = strdup(url);
+    memset(final, 0, sizeof *final);
+    *final_url = NULL;
+    if (!cur)
+        return coc_fail(e, "out of memory");
+    for (int hop = 0;; hop++) {
+        struct http_request req = { .url = cur, .session = session, .max_body = max_body };
+        scan->probes++;
+        if (http_fetch(scan, &req, final, e) < 0) {
+            free(cur);
+            return -1;
+        }
+        if (trace)
+            json_array_append_new(trace, http_trace_step(cur, final));
+        int redirect = final->status >= 300 && final->status < 400 && final->location;
+        if (!redirect || hop >= max_redirects || !url_same_origin(scope_url, final->location)) {
+            *final_url = cur;
+            return 0;
+        }
+        char *next = strdup(final->location);
+        free(cur);
+        http_response_release(final);
+        if (!next)
+            return coc_fail(e, "out of memory");
+        cur = next;
+    }
 }
 
 int http_global_init(void)

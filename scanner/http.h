@@ -18,11 +18,19 @@ struct scan;
 #define HTTP_MAX_HEADERS 200
 #define HTTP_MAX_HEADER_VALUE 8192
 
+/* A cookie jar that a sequence of requests shares: one signed-in (or signing-in) user. Cookies
+ * live only in memory and are never written anywhere. */
+struct http_session;
+
 struct http_request {
     const char *url;
-    const char *method; /* "GET" (default) or "HEAD" */
+    const char *method; /* "GET" (default), "HEAD" or "POST" (only the login form posts) */
     const char *const *headers; /* extra "Name: value" lines, NULL-terminated, or NULL */
     size_t max_body;            /* 0: HTTP_MAX_BODY */
+    struct http_session *session; /* NULL: no cookies sent or kept */
+    const char *post_body;        /* POST: application/x-www-form-urlencoded body (may hold a
+                                     password: never logged, never recorded) */
+    size_t post_len;
 };
 
 struct http_response {
@@ -40,6 +48,25 @@ struct http_response {
 int http_fetch(const struct scan *scan, const struct http_request *req, struct http_response *resp,
                struct coc_error *e);
 void http_response_release(struct http_response *resp);
+
+/* A new, empty cookie jar; NULL on ENOMEM. Caller frees with http_session_free. */
+struct http_session *http_session_new(void);
+void http_session_free(struct http_session *s);
+
+/*
+ * GET url with the session's cookies (session may be NULL), following redirects that stay on
+ * scope_url's origin, at most max_redirects of them; bodies capped at max_body (0: default).
+ * Each response is appended to trace (when not NULL) as {url, status, location?, set_cookie:
+ * [names]}, cookie values never. *final is the last response (a redirect leaving the origin is
+ * not followed and is the last) and *final_url its URL (caller frees both). 0 ok, -1 with e set on transport failure.
+ */
+int http_get_follow(struct scan *scan, const char *scope_url, const char *url,
+                    struct http_session *session, int max_redirects, size_t max_body,
+                    json_t *trace, struct http_response *final, char **final_url,
+                    struct coc_error *e);
+
+/* One trace entry for a response: {url, status, location?, set_cookie: [cookie names]}. */
+json_t *http_trace_step(const char *url, const struct http_response *resp);
 
 /* Every value of a response header (name lower-case), in order; new array. */
 json_t *http_header_values(const struct http_response *resp, const char *name);

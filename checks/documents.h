@@ -1,0 +1,28 @@
+/* documents.h — what the documents-family files share: the document URLs a target has. */
+#ifndef COC_DOCUMENTS_H
+#define COC_DOCUMENTS_H
+
+#include <jansson.h>
+
+struct scan;
+struct target;
+
+#define DOCUMENTS_MAX 50 /* documents fetched per check and target */
+
+/*
+ * Crawl the target (once per scan; idempotent) and record obs.crawl: {pages: [...], documents:
+ * [{url, found_on, signed_in}], ...}. From the start page without a session and, when the test
+ * account signs in, from its protected page with that session; same origin only, depth 2, at
+ * most 50 pages, never a link that looks like it signs out or changes something.
+ */
+void documents_crawl(struct scan *scan, const struct target *t, json_t *obs);
+
+/* The configured document URLs followed by the discovered ones, deduplicated, at most
+ * DOCUMENTS_MAX. New array of strings. */
+json_t *documents_all(const struct target *t, const json_t *obs);
+
+/* Is this URL one of the first account's documents: configured, or linked from a page the
+ * crawl saw signed in as that account (a portal lists an account's own documents)? */
+int documents_owned(const struct target *t, const json_t *obs, const char *url);
+
+#endif

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# 43-documents.t — documents.crawl, .unauthenticated, .cross_account and .enumeration against the
+# test portal (test/fixtures/portal.py) with each document behaviour: safe, served without a
+# session (public), served across accounts (idor), with sequential or random ids. Every check
+# gets a pass and a fail case; a check without what it needs is skipped, never passed. The
+# portal's request log shows enumeration stayed within --max-enum and nothing was posted but
+# the login form.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+need_cocscan
+need_cmd jq
+gen_certs
+
+cat >"$tmpdir/p.yaml" <<'YAML'
+profile: documents-test
+title: document checks
+controls:
+  CRAWL: { title: crawl, check: documents.crawl, severity: info }
+  UNAUTH: { title: unauthenticated, check: documents.unauthenticated, severity: critical }
+  CROSS: { title: cross account, check: documents.cross_account, severity: critical }
+  ENUM: { title: enumeration, check: documents.enumeration, severity: high }
+YAML
+
+# targets NAME DOC — a targets file for the portal on $PORT: alice (owner of DOC) and bob.
+targets() {
+    cat >"$tmpdir/$1.targets.yaml" <<YAML
+targets:
+  - url: https://127.0.0.1:$PORT/
+    name: Test portal ($1)
+    login:
+      form: /login
+      username_env: COC_TEST_USER
+      password_env: COC_TEST_PASS
+      protected: /records
+    second_account: { username_env: COC_TEST_USER2, password_env: COC_TEST_PASS2 }
+    documents: [$2]
+YAML
+}
+export COC_TEST_USER=alice COC_TEST_USER2=bob
+scan() { # NAME DOC [cocscan args]
+    local name=$1 doc=$2
+    shift 2
+    targets "$name" "$doc"
+    COC_TEST_PASS=$PORTAL_ALICE_PASSWORD COC_TEST_PASS2=$PORTAL_BOB_PASSWORD \
+        run "$COCSCAN" scan -q -t 5 --ca-file "$CERTDIR/ca.pem" -p "$tmpdir/p.yaml" \
+        --checks documents --json "$tmpdir/$name.json" --targets "$tmpdir/$name.targets.yaml" "$@"
+    ok "$name: report validates" validate_report "$tmpdir/$name.json"
+}
+
+# 1. Safe documents, MFA absent (so both accounts sign in fully), sequential ids: nothing is
+#    served to anyone but its owner; the ids are guessable (warn).
+start_portal safe --mfa absent --documents safe --ids sequential
+scan safe /documents/1043 --max-enum 4
+is "$(status_of safe UNAUTH)" pass "safe: documents refused without a session"
+is "$(status_of safe CROSS)" pass "safe: bob is refused alice's documents"
+like "$(evidence_of safe CROSS)" 'served to their owner and refused' "safe: the owner control ran"
+is "$(status_of safe ENUM)" warn "safe: sequential ids refused but guessable"
+is "$(status_of safe CRAWL)" pass "safe: the crawl found document links only when signed in"
+is "$(jqr "$tmpdir/safe.json" '.targets[0].observations.documents.crawl.documents | map(.url | sub(".*/"; "")) | sort | join(",")')" \
+    1043,1044 "safe: the crawl found alice's documents on /records"
+is "$(jq -s '[.[] | select(.path | test("^/documents/10[0-9][0-9]$")) | .path]
+    | map(select(. != "/documents/1043" and . != "/documents/1044")) | unique | length' "$PORTAL_LOG")" \
+    4 "safe: --max-enum 4 neighbours requested, no more"
+is "$(jq -r 'select(.method == "POST") | .path' "$PORTAL_LOG" | sort -u)" /login \
+    "safe: only the login form was posted"
+bg_stop safe
+
+# 2. Public documents: served to anyone, neighbours too.
+start_portal public --mfa absent --documents public
+scan public /documents/1043
+is "$(status_of public UNAUTH)" fail "public: a document without a session fails"
+like "$(evidence_of public UNAUTH)" 'served to a request without any session' "public: says why"
+is "$(status_of public ENUM)" fail "public: a neighbour served without a session fails"
+bg_stop public
+
+# 3. IDOR: any signed-in account gets any document.
+start_portal idor --mfa absent --documents idor
+scan idor /documents/1043
+is "$(status_of idor UNAUTH)" pass "idor: still refused without a session"
+is "$(status_of idor CROSS)" fail "idor: bob gets alice's document"
+like "$(evidence_of idor CROSS)" 'served to the second account' "idor: says why"
+is "$(status_of idor ENUM)" fail "idor: a neighbour alice does not own is served to her"
+bg_stop idor
+
+# 4. Random ids: nothing to enumerate (pass). With MFA enforced, the second account stops at
+#    its second factor, so access across accounts cannot be tested: skipped, never pass.
+start_portal random --mfa enforced --documents safe --ids random
+uuid=/documents/7f3c9a2e-ef40-4dc8-b3b6-6f0c2c3534a3
+scan random "$uuid"
+is "$(status_of random ENUM)" pass "random: non-numeric ids pass enumeration"
+is "$(status_of random CROSS)" skipped "random: an MFA-gated second account is skipped"
+like "$(evidence_of random CROSS)" 'second factor' "random: says why"
+bg_stop random
+
+# 5. A target on the command line (no account, no documents): skipped.
+start_portal bare --mfa absent
+run "$COCSCAN" scan -q -t 5 --ca-file "$CERTDIR/ca.pem" -p "$tmpdir/p.yaml" --checks documents \
+    --json "$tmpdir/bare.json" "https://127.0.0.1:$PORT/"
+for c in UNAUTH CROSS ENUM; do
+    is "$(status_of bare "$c")" skipped "bare: $c skipped without documents"
+done
+bg_stop bare
+
+done_testing
