@@ -49,9 +49,17 @@ json_t *doc_facts(const struct http_response *r, const char *final_url)
         json_object_set_new(o, "disposition", json_string_lossy(cd, strlen(cd)));
     if (magic)
         json_object_set_new(o, "magic", json_string(magic));
+    static const char *const kept[] = { "cache-control", "x-content-type-options", "pragma",
+                                        NULL };
+    for (const char *const *k = kept; *k; k++) {
+        const char *v = first_header(r, *k);
+        if (v)
+            json_object_set_new(o, *k, json_string_lossy(v, strlen(v)));
+    }
     int ok = r->status >= 200 && r->status < 300;
     const char *how;
     int served = 0;
+    json_t *challenge = NULL;
     if (ok && magic) {
         served = 1;
         how = "document bytes";
@@ -67,7 +75,7 @@ json_t *doc_facts(const struct http_response *r, const char *final_url)
         how = "not found";
     } else if (r->status >= 300 && r->status < 400) {
         how = "a redirect away";
-    } else if (ok && html_second_factor(r->body.buf, r->body.len)) {
+    } else if (ok && (challenge = html_second_factor(r->body.buf, r->body.len)) != NULL) {
         how = "a second-factor challenge in its place";
     } else if (ok) {
         struct html_login_form f;
@@ -78,6 +86,7 @@ json_t *doc_facts(const struct http_response *r, const char *final_url)
     } else {
         how = "an error status";
     }
+    json_decref(challenge);
     json_object_set_new(o, "served", json_boolean(served));
     json_object_set_new(o, "how", json_string(how));
     return o;

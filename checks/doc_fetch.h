@@ -18,10 +18,10 @@ struct target;
 
 /*
  * GET url (with session's cookies, or none), following redirects on the target's origin, and
- * describe the answer: {url, final_url, status, content_type?, disposition?, magic?, served,
- * how}. `how` says in a few words why it counts as served or refused ("PDF bytes", "status
- * 403", "redirect to the login page", "a second-factor challenge"…). On transport failure:
- * {url, error}. New object.
+ * describe the answer: {url, final_url, status, content_type?, disposition?, magic?,
+ * cache-control?, x-content-type-options?, pragma?, served, how}. `how` says in a few words why
+ * it counts as served or refused ("document bytes", "refused (401/403)", "the login page in its
+ * place", …). On transport failure: {url, error}. New object.
  */
 json_t *doc_fetch(struct scan *scan, const struct target *t, const char *url,
                   struct http_session *session);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "check.h"
 #include "doc_fetch.h"
@@ -85,8 +86,25 @@ struct crawl {
     json_t *pages; /* [{url, status, depth, signed_in}] */
     json_t *docs;  /* [{url, found_on, signed_in}] */
     json_t *docs_seen;
+    json_t *presigned; /* [{url (signature redacted), found_on, kind, lifetime_seconds}] */
     int skipped_unsafe;
 };
+
+/* Record a pre-signed storage link (any origin: it is only read, never fetched). 1 if it is. */
+static int note_presigned(struct crawl *c, const char *href, const char *page)
+{
+    long long secs;
+    const char *kind;
+    if (!presign_lifetime(href, (long long)time(NULL), &secs, &kind))
+        return 0;
+    char *shown = presign_redact(href);
+    if (shown && json_array_size(c->presigned) < DOCUMENTS_MAX)
+        json_array_append_new(c->presigned, json_pack("{s:s, s:s, s:s, s:I}", "url", shown,
+                                                      "found_on", page, "kind", kind,
+                                                      "lifetime_seconds", (json_int_t)secs));
+    free(shown);
+    return 1;
+}
 
 static void crawl_from(struct crawl *c, const char *start, struct http_session *sess)
 {
@@ -119,6 +137,8 @@ static void crawl_from(struct crawl *c, const char *start, struct http_session *
         json_array_foreach(links, i, l) {
             const char *href = json_string_value(l);
             struct url_parts u;
+            if (note_presigned(c, href, url))
+                continue; /* judged by its lifetime; its URL is a secret, never fetched */
             if (!url_same_origin(c->t->url, href) || url_split(href, &u) < 0)
                 continue;
             if (has_word(href, strlen(href), unsafe_words)) {
@@ -149,7 +169,8 @@ void documents_crawl(struct scan *scan, const struct target *t, json_t *obs)
 {
     if (json_object_get(obs, "crawl"))
         return;
-    struct crawl c = { scan, t, json_object(), json_array(), json_array(), json_object(), 0 };
+    struct crawl c = { scan, t, json_object(), json_array(), json_array(), json_object(),
+                       json_array(), 0 };
     crawl_from(&c, t->url, NULL);
     struct http_session *sess = NULL;
     if (t->login) {
@@ -160,8 +181,9 @@ void documents_crawl(struct scan *scan, const struct target *t, json_t *obs)
         }
     }
     json_object_set_new(obs, "crawl",
-                        json_pack("{s:o, s:o, s:i, s:i, s:i}", "pages", c.pages, "documents",
-                                  c.docs, "skipped_unsafe_links", c.skipped_unsafe, "max_pages",
+                        json_pack("{s:o, s:o, s:o, s:i, s:i, s:i}", "pages", c.pages,
+                                  "documents", c.docs, "presigned", c.presigned,
+                                  "skipped_unsafe_links", c.skipped_unsafe, "max_pages",
                                   CRAWL_MAX_PAGES, "max_depth", CRAWL_MAX_DEPTH));
     json_decref(c.seen);
     json_decref(c.docs_seen);

@@ -25,4 +25,12 @@ json_t *documents_all(const struct target *t, const json_t *obs);
  * crawl saw signed in as that account (a portal lists an account's own documents)? */
 int documents_owned(const struct target *t, const json_t *obs, const char *url);
 
+/* A pre-signed storage link's lifetime in seconds (S3 X-Amz-Expires, GCS X-Goog-Expires, Azure
+ * SAS se= minus st= or now, signed Expires= epoch minus now) and its kind. 1 when url is one. */
+int presign_lifetime(const char *url, long long now, long long *seconds, const char **kind);
+
+/* url with the values of its signature and credential parameters replaced by REDACTED: a live
+ * pre-signed link opens a document to anyone. Caller frees; NULL on ENOMEM. */
+char *presign_redact(const char *url);
+
 #endif

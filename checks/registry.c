@@ -31,6 +31,10 @@ extern const struct check check_documents_crawl;
 extern const struct check check_documents_unauthenticated;
 extern const struct check check_documents_cross_account;
 extern const struct check check_documents_enumeration;
+extern const struct check check_documents_headers;
+extern const struct check check_headers_cache_control;
+extern const struct check check_documents_exposed_paths;
+extern const struct check check_documents_listing;
 
 static const struct check *const registry[] = {
     &check_tls_protocols,
@@ -50,6 +54,7 @@ static const struct check *const registry[] = {
     &check_headers_csp,
     &check_headers_frame_options,
     &check_headers_cross_origin,
+    &check_headers_cache_control,
     &check_http_redirect,
     &check_http_cors,
     &check_http_info_leak,
@@ -59,6 +64,9 @@ static const struct check *const registry[] = {
     &check_documents_unauthenticated,
     &check_documents_cross_account,
     &check_documents_enumeration,
+    &check_documents_headers,
+    &check_documents_exposed_paths,
+    &check_documents_listing,
 };
 
 size_t check_count(void)

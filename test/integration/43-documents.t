@@ -20,6 +20,8 @@ controls:
   UNAUTH: { title: unauthenticated, check: documents.unauthenticated, severity: critical }
   CROSS: { title: cross account, check: documents.cross_account, severity: critical }
   ENUM: { title: enumeration, check: documents.enumeration, severity: high }
+  DOCHDR: { title: document headers, check: documents.headers, severity: medium }
+  CACHE: { title: sensitive pages not cached, check: headers.cache_control, severity: medium }
 YAML
 
 # targets NAME DOC — a targets file for the portal on $PORT: alice (owner of DOC) and bob.
@@ -35,6 +37,7 @@ targets:
       protected: /records
     second_account: { username_env: COC_TEST_USER2, password_env: COC_TEST_PASS2 }
     documents: [$2]
+    sensitive: [/login, /records]
 YAML
 }
 export COC_TEST_USER=alice COC_TEST_USER2=bob
@@ -44,7 +47,7 @@ scan() { # NAME DOC [cocscan args]
     targets "$name" "$doc"
     COC_TEST_PASS=$PORTAL_ALICE_PASSWORD COC_TEST_PASS2=$PORTAL_BOB_PASSWORD \
         run "$COCSCAN" scan -q -t 5 --ca-file "$CERTDIR/ca.pem" -p "$tmpdir/p.yaml" \
-        --checks documents --json "$tmpdir/$name.json" --targets "$tmpdir/$name.targets.yaml" "$@"
+        --checks documents,headers.cache_control --json "$tmpdir/$name.json" --targets "$tmpdir/$name.targets.yaml" "$@"
     ok "$name: report validates" validate_report "$tmpdir/$name.json"
 }
 
@@ -56,6 +59,8 @@ is "$(status_of safe UNAUTH)" pass "safe: documents refused without a session"
 is "$(status_of safe CROSS)" pass "safe: bob is refused alice's documents"
 like "$(evidence_of safe CROSS)" 'served to their owner and refused' "safe: the owner control ran"
 is "$(status_of safe ENUM)" warn "safe: sequential ids refused but guessable"
+is "$(status_of safe DOCHDR)" pass "safe: documents are sent no-store, nosniff, as attachments"
+is "$(status_of safe CACHE)" pass "safe: /login and /records send no-store"
 is "$(status_of safe CRAWL)" pass "safe: the crawl found document links only when signed in"
 is "$(jqr "$tmpdir/safe.json" '.targets[0].observations.documents.crawl.documents | map(.url | sub(".*/"; "")) | sort | join(",")')" \
     1043,1044 "safe: the crawl found alice's documents on /records"
@@ -65,6 +70,26 @@ is "$(jq -s '[.[] | select(.path | test("^/documents/10[0-9][0-9]$")) | .path]
 is "$(jq -r 'select(.method == "POST") | .path' "$PORTAL_LOG" | sort -u)" /login \
     "safe: only the login form was posted"
 bg_stop safe
+
+# 1b. Cache headers off: documents and sensitive pages may be cached. Pre-signed links that live a
+#     week fail; their signatures never reach the report.
+start_portal cacheoff --mfa absent --cache off --bucket on --presign 604800
+scan cacheoff /documents/1043
+is "$(status_of cacheoff CACHE)" fail "cacheoff: sensitive pages without no-store fail"
+like "$(evidence_of cacheoff CACHE)" '/records: Cache-Control "public, max-age=3600"' \
+    "cacheoff: the page and its header are named"
+is "$(status_of cacheoff DOCHDR)" fail "cacheoff: cacheable documents and week-long links fail"
+like "$(evidence_of cacheoff DOCHDR)" 'pre-signed link lives 604800 s' "cacheoff: the link named"
+is "$(jqr "$tmpdir/cacheoff.json" '.targets[0].observations.documents.crawl.presigned[0].url
+    | test("X-Amz-Signature=REDACTED")')" true "cacheoff: the signature is redacted"
+unlike "$(grep -o 'X-Amz-Signature=[^&"]*' "$tmpdir/cacheoff.json" | sort -u)" \
+    'X-Amz-Signature=[0-9a-f]' "cacheoff: no signature value anywhere in the report"
+bg_stop cacheoff
+
+start_portal shortlink --mfa absent --bucket on --presign 300
+scan shortlink /documents/1043
+is "$(status_of shortlink DOCHDR)" pass "shortlink: a five-minute pre-signed link passes"
+bg_stop shortlink
 
 # 2. Public documents: served to anyone, neighbours too.
 start_portal public --mfa absent --documents public
@@ -97,7 +122,7 @@ bg_stop random
 start_portal bare --mfa absent
 run "$COCSCAN" scan -q -t 5 --ca-file "$CERTDIR/ca.pem" -p "$tmpdir/p.yaml" --checks documents \
     --json "$tmpdir/bare.json" "https://127.0.0.1:$PORT/"
-for c in UNAUTH CROSS ENUM; do
+for c in UNAUTH CROSS ENUM DOCHDR CACHE; do
     is "$(status_of bare "$c")" skipped "bare: $c skipped without documents"
 done
 bg_stop bare

@@ -108,6 +108,7 @@ ok() {
     shift
     out=$tmpdir/.ok.$_tap_n.out
     "$@" >"$out" 2>&1 || rc=$?
+    _coc_san_check "$out"
     _tap_result "$rc" "$desc"
     if [ "$rc" -ne 0 ]; then
         diag "command exited $rc: $*"
@@ -123,6 +124,7 @@ fails() {
     shift
     out=$tmpdir/.ok.$_tap_n.out
     "$@" >"$out" 2>&1 || rc=$?
+    _coc_san_check "$out"
     if [ "$rc" -ne 0 ]; then
         _tap_result 0 "$desc"
     else
@@ -241,7 +243,20 @@ run() {
     RUN_ERR=$tmpdir/run.$_coc_run_n.err
     RUN_STATUS=0
     "$@" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null || RUN_STATUS=$?
+    _coc_san_check "$RUN_ERR"
     return 0
+}
+
+# _coc_san_check FILE — under SANITIZE=1 a sanitizer report (a leak, a bad read, undefined
+# behaviour) in a command's stderr fails the script, even when the command's output looked
+# right: shown now, counted at exit.
+_coc_san_reports=0
+_coc_san_check() {
+    if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$1" 2>/dev/null; then
+        _coc_san_reports=$((_coc_san_reports + 1))
+        diag "sanitizer report from a command run by this script:"
+        diag "$(grep -E -A25 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$1" | head -40)"
+    fi
 }
 
 # jqr FILE FILTER [JQ_ARGS...] — jq -r FILTER FILE.
@@ -447,6 +462,10 @@ _coc_on_exit() {
     if [ "$_tap_failed" -gt 0 ]; then
         diag "Looks like you failed $_tap_failed test(s) of $_tap_n."
         [ "$rc" -eq 0 ] && rc=$((_tap_failed > 254 ? 254 : _tap_failed))
+    fi
+    if [ "$_coc_san_reports" -gt 0 ]; then
+        diag "Commands run by this script printed $_coc_san_reports sanitizer report(s) (above)."
+        [ "$rc" -eq 0 ] && rc=1
     fi
     exit "$rc"
 }
