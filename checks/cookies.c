@@ -30,7 +30,9 @@
  *   - Domain: not judged by the Observatory; forbid_domain here. A Domain that does not cover
  *     the host makes browsers drop the cookie, which is recorded (ignored), not judged.
  *   - Scope: the Observatory also collects cookies from plain-http responses and robots.txt;
- *     this check sees only the https start page and its in-origin redirects.
+ *     this check sees the https start page and its in-origin redirects and, with a test
+ *     account, every cookie set while signing in and after (marked after_login), where the
+ *     session cookie usually is.
  */
 #include <stdint.h>
 #include <string.h>
@@ -38,8 +40,11 @@
 
 #include "check.h"
 #include "cookies.h"
+#include "http.h"
 #include "http_page.h"
+#include "login.h"
 #include "strbuf.h"
+#include "target.h"
 #include "util.h"
 
 #define EVIDENCE_MAX_COOKIES 8
@@ -140,12 +145,43 @@ int cookies_record(json_t *obs)
     return rc;
 }
 
+/* With a test account: the cookies set while signing in and afterwards (the session cookie is
+ * usually one of them), parsed like the start page's and marked after_login. */
+static void cookies_after_login(struct scan *scan, const struct target *t, json_t *obs)
+{
+    struct http_session *sess = NULL;
+    if (!t->login || json_object_get(obs, "cookies_after_login"))
+        return;
+    login_shared(scan, t, LOGIN_FIRST, &sess);
+    const json_t *log = http_session_cookie_log(sess);
+    json_t *list = json_object_get(obs, "cookies");
+    int64_t now = (int64_t)time(NULL);
+    size_t i, n = 0;
+    json_t *e;
+    json_array_foreach(log, i, e) {
+        const char *url = json_string_value(json_array_get(e, 0));
+        const json_t *v = json_array_get(e, 1);
+        char host[256];
+        json_t *c = set_cookie_parse(json_string_value(v), json_string_length(v));
+        if (!c || !url)
+            continue;
+        url_host(url, host, sizeof host);
+        annotate(c, url, host, now);
+        json_object_set_new(c, "after_login", json_true());
+        json_array_append_new(list, c);
+        n++;
+    }
+    json_object_set_new(obs, "cookies_after_login",
+                        json_pack("{s:b, s:i}", "signed_in", sess != NULL, "cookies", (int)n));
+}
+
 static int cookies_observe(struct scan *scan, struct target *t, json_t *obs)
 {
     if (http_page_observe(scan, t, obs, "cookies.attributes") < 0)
         return -1;
     if (cookies_record(obs) < 0)
         return obs_error(obs, "cookies.attributes", "out of memory while recording cookies");
+    cookies_after_login(scan, t, obs);
     return 0;
 }
 

@@ -15,7 +15,10 @@
 struct http_session {
     CURLSH *share; /* the cookie store, shared by every request of the session */
     pthread_mutex_t lock;
+    json_t *cookie_log; /* [[url, Set-Cookie value]…] when logging, in memory only */
 };
+
+#define HTTP_COOKIE_LOG_MAX 200
 
 static void share_lock(CURL *c, curl_lock_data data, curl_lock_access access, void *userp)
 {
@@ -54,7 +57,37 @@ void http_session_free(struct http_session *s)
         return;
     curl_share_cleanup(s->share);
     pthread_mutex_destroy(&s->lock);
+    json_decref(s->cookie_log);
     free(s);
+}
+
+void http_session_log_cookies(struct http_session *s)
+{
+    if (s && !s->cookie_log)
+        s->cookie_log = json_array();
+}
+
+const json_t *http_session_cookie_log(const struct http_session *s)
+{
+    return s ? s->cookie_log : NULL;
+}
+
+/* Keep the Set-Cookie values a logging session received (for the cookies checks). */
+static void log_cookies(struct http_session *s, const char *url, const json_t *headers)
+{
+    size_t i;
+    json_t *pair;
+    if (!s || !s->cookie_log)
+        return;
+    pthread_mutex_lock(&s->lock);
+    json_array_foreach(headers, i, pair) {
+        if (json_array_size(s->cookie_log) >= HTTP_COOKIE_LOG_MAX)
+            break;
+        if (strcmp(json_string_value(json_array_get(pair, 0)), "set-cookie") == 0)
+            json_array_append_new(s->cookie_log,
+                                  json_pack("[s%, O]", url, strlen(url), json_array_get(pair, 1)));
+    }
+    pthread_mutex_unlock(&s->lock);
 }
 
 struct sink {
@@ -162,6 +195,7 @@ int http_fetch(const struct scan *scan, const struct http_request *req, struct h
         goto out;
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+    log_cookies(req->session, req->url, resp->headers);
     char *loc = NULL;
     if (curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
         resp->location = strdup(loc);

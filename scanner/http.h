@@ -52,6 +52,11 @@ void http_response_release(struct http_response *resp);
 /* A new, empty cookie jar; NULL on ENOMEM. Caller frees with http_session_free. */
 struct http_session *http_session_new(void);
 void http_session_free(struct http_session *s);
+/* From now on keep every Set-Cookie the session receives, with its URL, in memory (never
+ * written anywhere as is: values are secrets), for the cookie checks to parse. */
+void http_session_log_cookies(struct http_session *s);
+/* [[url, Set-Cookie value]…] received since logging began (at most 200), or NULL. Borrowed. */
+const json_t *http_session_cookie_log(const struct http_session *s);
 
 /*
  * GET url with the session's cookies (session may be NULL), following redirects that stay on

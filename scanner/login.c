@@ -202,6 +202,7 @@ enum login_outcome login_run(struct scan *scan, const struct target *t,
     *session = http_session_new();
     if (!*session)
         return finish(out, LOGIN_ERROR, "out of memory");
+    http_session_log_cookies(*session); /* cookies.attributes judges those set by signing in */
 
     struct coc_error e = { "" };
     struct http_response page, resp;

@@ -22,6 +22,7 @@ controls:
   ADV: { title: mfa advertised, check: mfa.advertised, severity: low }
   ADV-STRICT: { title: oidc strict, check: mfa.advertised, severity: low,
                 expect: { strict: true } }
+  COOKIE: { title: cookies incl. after login, check: cookies.attributes, severity: medium }
 YAML
 
 # targets NAME — a targets file for the portal on $PORT with alice as the test account.
@@ -47,7 +48,7 @@ scan() { # NAME [cocscan args] — scan the portal on $PORT into $tmpdir/NAME.js
     targets "$name"
     COC_TEST_PASS=${COC_TEST_PASS-$PORTAL_ALICE_PASSWORD} \
         run "$COCSCAN" scan -t 5 --ca-file "$CERTDIR/ca.pem" -p "$tmpdir/p.yaml" \
-        --checks mfa --json "$tmpdir/$name.json" --targets "$tmpdir/$name.targets.yaml" "$@"
+        --checks mfa,cookies --json "$tmpdir/$name.json" --targets "$tmpdir/$name.targets.yaml" "$@"
     ok "$name: report validates" validate_report "$tmpdir/$name.json"
 }
 posts() { # the paths the portal saw POSTed, one per line
@@ -65,6 +66,10 @@ is "$(jqr "$tmpdir/enforced.json" '.targets[0].observations.mfa.enforced.login.t
 is "$(posts)" /login "enforced: only the login form was posted"
 is "$(jq -r 'select(.path == "/mfa" and .method != "GET") | .path' "$PORTAL_LOG")" "" \
     "enforced: no code was submitted"
+is "$(status_of enforced COOKIE)" pass "enforced: the sign-in cookies are Secure and HttpOnly"
+is "$(jqr "$tmpdir/enforced.json" '[.targets[0].observations.http.cookies[]
+    | select(.after_login) | .name] | unique | join(",")')" portal_pre,portal_session \
+    "enforced: the cookies set while signing in are judged too"
 is "$(status_of enforced ADV)" pass "enforced: OIDC without implicit grant, with PKCE S256"
 for f in "$tmpdir/enforced.json" "$RUN_OUT" "$RUN_ERR"; do
     unlike "$(cat "$f")" "$PORTAL_ALICE_PASSWORD" "enforced: the password is not in $(basename "$f")"
@@ -128,6 +133,17 @@ is "$(jqr "$tmpdir/unusual.json" '.targets[0].observations.mfa.enforced.login.fo
 is "$(posts)" /auth/session "unusual: posted to the form's action"
 unlike "$(cat "$RUN_ERR" "$RUN_OUT")" "$PORTAL_ALICE_PASSWORD" "unusual: -vv does not leak it"
 bg_stop unusual
+
+# 7b. A session cookie without Secure or HttpOnly, set only when signing in: the start page has
+#     no cookie, so only judging the cookies after login finds it.
+start_portal weakcookie --mfa enforced --session-cookie weak
+scan weakcookie
+is "$(status_of weakcookie COOKIE)" fail "weakcookie: the sign-in session cookie is judged"
+like "$(evidence_of weakcookie COOKIE)" 'portal_session' "weakcookie: the cookie is named"
+is "$(jqr "$tmpdir/weakcookie.json" '[.targets[0].observations.http.cookies[]
+    | select(.after_login) | has("value")] | [length, any] | map(tostring) | join(" ")')" \
+    "2 false" "weakcookie: both sign-in cookies recorded by length, never by value"
+bg_stop weakcookie
 
 # 8. A target given on the command line has no account: skipped.
 start_portal plain --mfa absent
