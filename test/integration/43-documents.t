@@ -9,7 +9,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_cocscan
-need_cmd jq
+need_cmd jq nginx
 gen_certs
 
 cat >"$tmpdir/p.yaml" <<'YAML'
@@ -117,6 +117,32 @@ is "$(status_of random ENUM)" pass "random: non-numeric ids pass enumeration"
 is "$(status_of random CROSS)" skipped "random: an MFA-gated second account is skipped"
 like "$(evidence_of random CROSS)" 'second factor' "random: says why"
 bg_stop random
+
+# 4b. Real nginx serving a public page that links a patient's PDF from a public folder: the crawl
+#     warns (a document link anyone can see) and the document itself is served without a session.
+start_nginx public-nginx - <<'NGINX'
+listen 127.0.0.1:@PORT@ ssl;
+ssl_certificate @CERTDIR@/good-chain.pem;
+ssl_certificate_key @CERTDIR@/good.key;
+root @ROOT@;
+NGINX
+mkdir -p "$SERVER_DIR/html/files" "$SERVER_DIR/html/about"
+printf '%s\n' '<!DOCTYPE html><html><head><title>Clinic</title></head><body>' \
+    '<a href="/about/">About us</a> <a href="/logout?all=1">Sign out</a></body></html>' \
+    >"$SERVER_DIR/html/index.html"
+printf '%s\n' '<!DOCTYPE html><html><head><title>About</title></head><body>' \
+    '<a href="/files/referral-1043.pdf">Latest referral</a></body></html>' \
+    >"$SERVER_DIR/html/about/index.html"
+printf '%%PDF-1.4\n%%patient referral\n' >"$SERVER_DIR/html/files/referral-1043.pdf"
+run "$COCSCAN" scan -q -t 5 --ca-file "$CERTDIR/ca.pem" -p "$tmpdir/p.yaml" --checks documents \
+    --json "$tmpdir/public-nginx.json" "https://127.0.0.1:$PORT/"
+is "$(status_of public-nginx CRAWL)" warn "public-nginx: a document linked from a public page warns"
+is "$(status_of public-nginx UNAUTH)" fail "public-nginx: the crawled PDF is served to anyone"
+is "$(jqr "$tmpdir/public-nginx.json" '.targets[0].observations.documents.crawl
+    | [.documents[0].found_on, (.skipped_unsafe_links | tostring)] | join(" ")')" \
+    "https://127.0.0.1:$PORT/about/ 1" "public-nginx: found two levels down; the sign-out link not followed"
+unlike "$(cat "$SERVER_DIR/logs/access.log")" 'logout' "public-nginx: nginx never saw /logout"
+bg_stop public-nginx
 
 # 5. A target on the command line (no account, no documents): skipped.
 start_portal bare --mfa absent
