@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "html_dom.h"
 #include "util.h"
 
 #define META_VALUE_CAP 8192
@@ -62,14 +63,10 @@ static void walk(struct meta_walk *w, xmlNode *n, int in_head)
 json_t *html_meta_extract(const char *body, size_t len)
 {
     struct meta_walk w = { json_array(), json_array(), json_array(), 0 };
-    if (body && len > 0 && len <= INT_MAX) {
-        htmlDocPtr doc = htmlReadMemory(body, (int)len, NULL, NULL,
-                                        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                                            HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-        if (doc) {
-            walk(&w, xmlDocGetRootElement(doc), 0);
-            xmlFreeDoc(doc);
-        }
+    xmlDoc *doc = html_doc_parse(body, len);
+    if (doc) {
+        walk(&w, xmlDocGetRootElement(doc), 0);
+        xmlFreeDoc(doc);
     }
     json_t *o = json_pack("{s:o, s:o}", "csp", w.csp, "referrer", w.referrer);
     if (json_array_size(w.csp_outside_head))

@@ -100,10 +100,12 @@ size_t html_utf8_cut(const char *s, size_t n, size_t cap)
 char *html_node_text(xmlNode *n, size_t cap)
 {
     struct strbuf sb = STRBUF_INIT;
-    size_t nodes = 0;
+    /* A text of cap bytes is not worth more than a few nodes per byte: without this bound, a
+     * page nesting many inputs in one <label> costs (inputs x label size). */
+    size_t nodes = 0, budget = cap < HTML_WALK_MAX_NODES / 16 ? 64 + 16 * cap : HTML_WALK_MAX_NODES;
     int space = 0;
     xmlNode *c = n->type == XML_ELEMENT_NODE ? n->children : NULL;
-    while (c && nodes++ < HTML_WALK_MAX_NODES && sb.len <= cap) {
+    while (c && nodes++ < budget && sb.len <= cap) {
         if (html_is(c, "script") || html_is(c, "style")) {
             c = html_walk_skip(c, n);
             continue;

@@ -31,7 +31,8 @@ int html_attr_has_token(const xmlNode *n, const char *name, const char *tok);
 /* The length of s[0..n) cut to at most cap bytes without splitting a UTF-8 sequence. */
 size_t html_utf8_cut(const char *s, size_t n, size_t cap);
 /* The text under element n (script and style excluded), whitespace collapsed and trimmed, cut
- * at cap bytes on a UTF-8 boundary. NULL on allocation failure. Caller frees. */
+ * at cap bytes on a UTF-8 boundary; at most 64 + 16 * cap nodes are visited. NULL on allocation
+ * failure. Caller frees. */
 char *html_node_text(xmlNode *n, size_t cap);
 /* The URL relative links of doc resolve against: <base href> resolved against page_url, or
  * page_url itself. NULL when neither is an http(s) URL. Caller frees. */

@@ -15,7 +15,7 @@
 #include "url.h"
 #include "util.h"
 
-#define MAX_CONTROLS 512 /* controls of one form looked at */
+#define MAX_CONTROLS 512 /* controls of one form (inputs of a page) looked at */
 #define MAX_LABELS 128   /* <label for> remembered for the second-factor check */
 #define LABEL_TEXT_MAX 256
 #define SCRIPT_SCAN_MAX (256 * 1024)
@@ -102,34 +102,48 @@ static int add_field(struct html_login_form *f, const char *name, const char *va
     return 0;
 }
 
+static int add_option(struct html_login_form *f, xmlNode *o, const char *name)
+{
+    const char *v = html_attr(o, "value");
+    char *text = v ? NULL : html_node_text(o, HTML_FORM_VALUE_MAX);
+    if (!v && !text)
+        return -1;
+    int rc = add_field(f, name, v ? v : text, strlen(v ? v : text));
+    free(text);
+    return rc;
+}
+
+/* The <option>s of a <select>, in order: its children and those of its <optgroup>s (no deeper,
+ * so nested selects cannot make the walk quadratic). */
+static xmlNode *next_option(xmlNode *sel, xmlNode *o)
+{
+    for (;;) {
+        if (!o)
+            o = sel->children;
+        else if (html_is(o, "optgroup") && o->children)
+            o = o->children;
+        else if (o->next)
+            o = o->next;
+        else if (o->parent != sel && o->parent->next)
+            o = o->parent->next;
+        else
+            return NULL;
+        if (!o || html_is(o, "option"))
+            return o;
+    }
+}
+
 /* Add the selected options of a <select> (the first option when none is and it is single). */
 static int add_select(struct html_login_form *f, xmlNode *sel, const char *name)
 {
-    int multiple = xmlHasProp(sel, (const xmlChar *)"multiple") != NULL, added = 0, rc = 0;
-    xmlNode *first = NULL;
-    size_t nodes = 0;
-    for (int pass = 0; pass < 2 && !added && rc == 0; pass++) {
-        for (xmlNode *o = sel->children; o && nodes++ < HTML_WALK_MAX_NODES && rc == 0;
-             o = html_walk_next(o, sel)) {
-            if (!html_is(o, "option"))
-                continue;
-            if (!first)
-                first = o;
-            if (pass == 0 && !xmlHasProp(o, (const xmlChar *)"selected"))
-                continue;
-            if (pass == 1 && (o != first || multiple))
-                break;
-            const char *v = html_attr(o, "value");
-            char *text = v ? NULL : html_node_text(o, HTML_FORM_VALUE_MAX);
-            if (!v && !text)
-                return -1;
-            rc = add_field(f, name, v ? v : text, strlen(v ? v : text));
-            free(text);
-            added = 1;
-            if (!multiple)
-                break;
-        }
-    }
+    int multiple = xmlHasProp(sel, (const xmlChar *)"multiple") != NULL, rc = 0;
+    xmlNode *first = next_option(sel, NULL), *o;
+    size_t added = 0;
+    for (o = first; o && rc == 0 && (multiple || !added); o = next_option(sel, o))
+        if (xmlHasProp(o, (const xmlChar *)"selected") && ++added)
+            rc = add_option(f, o, name);
+    if (rc == 0 && !added && !multiple && first)
+        rc = add_option(f, first, name);
     return rc;
 }
 
@@ -302,34 +316,15 @@ static int tokenize(const char *s, struct strbuf *out)
 /* The one-time-code phrase that tokenized text t contains, or NULL. */
 static const char *otp_phrase(const char *t)
 {
+    /* clang-format off */
     static const char *const phrases[] = {
-        " otp ",
-        " totp ",
-        " hotp ",
-        " mfa ",
-        " 2fa ",
-        " tfa ",
-        " one time ",
-        " onetime ",
-        " otpcode ",
-        " totpcode ",
-        " mfacode ",
-        " onetimecode ",
-        " verification code ",
-        " verificationcode ",
-        " authentication code ",
-        " authenticationcode ",
-        " security code ",
-        " securitycode ",
-        " passcode ",
-        " two factor ",
-        " twofactor ",
-        " authenticator ",
-        " auth code ",
-        " authcode ",
-        " sms code ",
-        " smscode ",
+        " otp ", " totp ", " hotp ", " mfa ", " 2fa ", " tfa ", " one time ", " onetime ",
+        " otpcode ", " totpcode ", " mfacode ", " onetimecode ", " verification code ",
+        " verificationcode ", " authentication code ", " authenticationcode ", " security code ",
+        " securitycode ", " passcode ", " two factor ", " twofactor ", " authenticator ",
+        " auth code ", " authcode ", " sms code ", " smscode ",
     };
+    /* clang-format on */
     for (size_t i = 0; i < sizeof phrases / sizeof *phrases; i++)
         if (strstr(t, phrases[i]))
             return phrases[i];
@@ -373,10 +368,11 @@ static int otp_input(xmlNode *n, const struct label *labels, size_t n_labels, st
     static const char *const skip[] = { "hidden", "submit", "button",   "checkbox",
                                         "radio",  "image",  "reset",    "file",
                                         "email",  "url",    "password", "search" };
-    if (html_attr_has_token(n, "autocomplete", "one-time-code"))
-        return add_evidence_name(ev, n) < 0                         ? -1
-               : strbuf_adds(ev, " autocomplete=one-time-code") < 0 ? -1
-                                                                    : 1;
+    if (html_attr_has_token(n, "autocomplete", "one-time-code")) {
+        if (add_evidence_name(ev, n) < 0 || strbuf_adds(ev, " autocomplete=one-time-code") < 0)
+            return -1;
+        return 1;
+    }
     for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
         if (strcasecmp(input_type(n), skip[i]) == 0)
             return 0;
@@ -389,12 +385,10 @@ static int otp_input(xmlNode *n, const struct label *labels, size_t n_labels, st
         const char *ph = NULL;
         if (v && tokenize(v, tok) == 0)
             ph = otp_phrase(tok->buf);
-        int rc = 0;
-        if (ph)
-            rc = add_evidence_name(ev, n) < 0 || strbuf_addf(ev, " (%s says \"%.*s\")", srcs[i],
-                                                             (int)strlen(ph) - 2, ph + 1) < 0
-                     ? -1
-                     : 1;
+        int rc = ph ? 1 : 0;
+        if (ph && (add_evidence_name(ev, n) < 0 || strbuf_addf(ev, " (%s says \"%.*s\")", srcs[i],
+                                                               (int)strlen(ph) - 2, ph + 1) < 0))
+            rc = -1;
         free(lt);
         if (rc)
             return rc;
@@ -461,10 +455,12 @@ json_t *html_second_factor(const char *body, size_t len)
             labels[n_labels++] = (struct label){ f, n };
         password |= is_password(n);
     }
+    size_t inputs = 0;
     nodes = 0;
-    for (xmlNode *n = doc->children; n && rc == 0 && nodes++ < HTML_WALK_MAX_NODES;
+    for (xmlNode *n = doc->children;
+         n && rc == 0 && inputs < MAX_CONTROLS && nodes++ < HTML_WALK_MAX_NODES;
          n = html_walk_next(n, root))
-        if (html_is(n, "input"))
+        if (html_is(n, "input") && ++inputs)
             rc = otp_input(n, labels, n_labels, &ev, &tok);
     if (rc > 0)
         res = factor("otp", &ev);

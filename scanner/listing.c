@@ -29,7 +29,7 @@ struct dir_scan {
     char *title, *heading, *base;
     int pre, lighttpd_table, lighttpd_foot, apache_address, sort_links, parent, iis_parent;
     int nginx_parent, in_container;
-    size_t entries;
+    size_t entries, links, footers;
     json_t *sample;
 };
 
@@ -52,7 +52,9 @@ static void scan_link(struct dir_scan *s, xmlNode *a)
     const char *href = html_attr(a, "href");
     if (!href || !*href || href[0] == '#')
         return;
-    char *text = html_node_text(a, 64);
+    /* the parent link comes first: reading the text of every link would let nested links
+     * make the walk quadratic */
+    char *text = s->links++ < 64 ? html_node_text(a, 64) : NULL;
     const char *t = text ? text : "";
     if (href[0] == '?') {
         s->sort_links += starts_ci(href, "?C=");
@@ -65,8 +67,9 @@ static void scan_link(struct dir_scan *s, xmlNode *a)
     } else if (!starts_ci(href, "javascript:") && !starts_ci(href, "mailto:")) {
         s->entries++;
         s->in_container |= in_container(a);
-        char *u = s->base ? url_resolve(s->base, href) : NULL;
-        if (u && json_array_size(s->sample) < LISTING_SAMPLE_MAX)
+        int room = s->base && json_array_size(s->sample) < LISTING_SAMPLE_MAX;
+        char *u = room ? url_resolve(s->base, href) : NULL;
+        if (u)
             json_array_append_new(s->sample, json_string_lossy(u, strlen(u)));
         free(u);
     }
@@ -91,7 +94,9 @@ static void dir_walk(struct dir_scan *s, xmlDoc *doc)
             s->lighttpd_table = 1;
         else if (html_is(n, "a"))
             scan_link(s, n);
-        else if (html_is(n, "address") || (html_is(n, "div") && html_attr_is(n, "class", "foot"))) {
+        else if ((html_is(n, "address") ||
+                  (html_is(n, "div") && html_attr_is(n, "class", "foot"))) &&
+                 s->footers++ < 8) {
             char *t = html_node_text(n, HEADING_MAX);
             s->apache_address |= t && strstr(t, "Apache") != NULL;
             s->lighttpd_foot |= t && strstr(t, "lighttpd") != NULL;

@@ -1,4 +1,5 @@
 /* main.c — entry point: dispatch to a subcommand; every exit code is decided here or in one. */
+#include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
         printf("cocscan %s\n", COC_VERSION);
         return 0;
     }
+    xmlInitParser(); /* once, before any thread: libxml2's lazy set-up is not thread-safe */
     if (http_global_init() < 0) {
         fprintf(stderr, "cocscan: cannot initialise libcurl\n");
         return EXIT_NOSCAN;

@@ -313,6 +313,44 @@ static void test_login_hostile(void **state)
     free(deep);
 }
 
+/* n bytes of: prefix (once), then unit repeated. Caller frees. */
+static char *repeat(const char *prefix, const char *unit, size_t n, size_t *len)
+{
+    char *b = malloc(n + 1);
+    assert_non_null(b);
+    size_t k = strlen(prefix), u = strlen(unit);
+    memcpy(b, prefix, k);
+    for (; k + u <= n; k += u)
+        memcpy(b + k, unit, u);
+    b[k] = '\0';
+    *len = k;
+    return b;
+}
+
+/* Shapes that make a naive walk quadratic (each would take minutes at 2 MiB): many inputs in
+ * nested labels, many selects, many links. They must come back promptly. */
+static void test_hostile_shapes(void **state)
+{
+    (void)state;
+    size_t n;
+    char *p = repeat("<label><label><label><label><label><label><label><label>", "<input name=x>",
+                     2 << 20, &n);
+    json_decref(html_second_factor(p, n));
+    free(p);
+    p = repeat("<form><input type=password name=p>", "<select name=s><option>a</option>", 2 << 20,
+               &n);
+    struct html_login_form f;
+    assert_int_equal(html_login_form_find(p, n, PORTAL "/", &f), 1);
+    assert_true(f.n_fields <= HTML_FORM_MAX_FIELDS);
+    html_login_form_release(&f);
+    free(p);
+    p = repeat("", "<a href=\"/x\"><a href=\"/y\">", 2 << 20, &n);
+    json_t *l = html_links(p, n, PORTAL "/", 1000);
+    assert_int_equal(json_array_size(l), 2);
+    json_decref(l);
+    free(p);
+}
+
 /* ---- second factor ---- */
 
 static void expect_factor(const char *page, const char *kind, const char *evidence)
@@ -417,16 +455,10 @@ static void test_links(void **state)
         "<img src=\"not-a-link.png\"></body></html>";
     json_t *l = html_links(p, strlen(p), PORTAL "/index.html", 100);
     const char *want[] = {
-        PORTAL "/s.css",
-        PORTAL "/docs/next.html",
-        PORTAL "/docs/a.pdf",
+        PORTAL "/s.css",      PORTAL "/docs/next.html",    PORTAL "/docs/a.pdf",
         PORTAL "/docs/", /* "#top" against <base href>, where a browser would go */
-        PORTAL "/map",
-        "https://cdn.example/frame",
-        PORTAL "/docs/f.html",
-        PORTAL "/docs/e.swf",
-        PORTAL "/docs/o.bin",
-        PORTAL "/login",
+        PORTAL "/map",        "https://cdn.example/frame", PORTAL "/docs/f.html",
+        PORTAL "/docs/e.swf", PORTAL "/docs/o.bin",        PORTAL "/login",
     };
     assert_int_equal(json_array_size(l), sizeof want / sizeof *want);
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
@@ -504,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_login_select_defaults),
         cmocka_unit_test(test_login_caps),
         cmocka_unit_test(test_login_hostile),
+        cmocka_unit_test(test_hostile_shapes),
         cmocka_unit_test(test_factor_otp),
         cmocka_unit_test(test_factor_webauthn),
         cmocka_unit_test(test_factor_negatives),

@@ -210,6 +210,23 @@ static void test_html_not_listings(void **state)
     assert_null(listing_detect_html(NULL, 0, PAGE));
 }
 
+/* Nested footers and links that would make a naive walk quadratic come back promptly. */
+static void test_html_hostile_shapes(void **state)
+{
+    (void)state;
+    size_t cap = 2 << 20, n;
+    char *p = malloc(cap);
+    assert_non_null(p);
+    const char *units[] = { "<div class=foot><address>", "<a href=x><b><i></i></b>" };
+    for (size_t u = 0; u < 2; u++) {
+        n = (size_t)snprintf(p, cap, "<title>Index of /</title><h1>Index of /</h1><pre>");
+        for (size_t l = strlen(units[u]); n + l < cap; n += l)
+            memcpy(p + n, units[u], l);
+        json_decref(listing_detect_html(p, n, PAGE));
+    }
+    free(p);
+}
+
 /* ---- XML ---- */
 
 static const char s3[] =
@@ -473,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_html_iis_lighttpd_python),
         cmocka_unit_test(test_html_sample_cap_and_no_url),
         cmocka_unit_test(test_html_not_listings),
+        cmocka_unit_test(test_html_hostile_shapes),
         cmocka_unit_test(test_xml_s3),
         cmocka_unit_test(test_xml_azure),
         cmocka_unit_test(test_xml_refused),

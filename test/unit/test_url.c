@@ -135,7 +135,10 @@ static void test_resolve_rejects_bad_authority(void **state)
     expect_resolve(BASE, "https://h:8x/", NULL);
     expect_resolve(BASE, "https://ex ample/", NULL);
     expect_resolve(BASE, "https://ex%41mple/", NULL);
-    expect_resolve(BASE, "https://b\xC3\xBC" "cher.example/", NULL);
+    expect_resolve(BASE,
+                   "https://b\xC3\xBC"
+                   "cher.example/",
+                   NULL);
     expect_resolve(BASE, "https://[zz]/", NULL);
     expect_resolve(BASE, "https://[::1/", NULL);
     expect_resolve(BASE, "https://", NULL);
