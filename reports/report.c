@@ -42,6 +42,11 @@ void report_add_target(json_t *rep, const struct target *t, json_t *observations
     if (t->organisation)
         json_object_set_new(tg, "organisation",
                             json_string_lossy(t->organisation, strlen(t->organisation)));
+    if (t->source_file)
+        json_object_set_new(tg, "source",
+                            json_pack("{s:o, s:i}", "file",
+                                      json_string_lossy(t->source_file, strlen(t->source_file)),
+                                      "line", t->source_line > 0 ? t->source_line : 1));
     json_object_set_new(tg, "verdict", json_null());
     json_object_set_new(tg, "summary", json_object());
     if (unreachable)
