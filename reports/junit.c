@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "strbuf.h"
+#include "util.h"
 
 #define MESSAGE_MAX 256 /* bytes of evidence in a failure/error/skipped message attribute */
 
@@ -30,47 +31,6 @@ static void put_raw(struct xw *w, const char *s)
 {
     if (!w->err && strbuf_adds(&w->sb, s) != 0)
         w->err = 1;
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes) and its code point in *cp;
- * 0 if the bytes there are not valid UTF-8 (overlong, surrogate, > U+10FFFF, truncated). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char b = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    }
-    if (b >= 0xC2 && b <= 0xDF) {
-        len = 2;
-        *cp = b & 0x1Fu;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        len = 3;
-        *cp = b & 0x0Fu;
-        if (b == 0xE0)
-            lo = 0xA0;
-        else if (b == 0xED)
-            hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        len = 4;
-        *cp = b & 0x07u;
-        if (b == 0xF0)
-            lo = 0x90;
-        else if (b == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if (i > 1 && (s[i] < 0x80 || s[i] > 0xBF))
-            return 0;
-        *cp = (*cp << 6) | (s[i] & 0x3Fu);
-    }
-    return len;
 }
 
 /* Whether XML 1.0 can carry cp (and we want it to: DEL and C1 controls are dropped too). */

@@ -12,6 +12,8 @@ enum exit_code {
 int cmd_scan(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_checks(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
 
 /* Print "cocscan CMD: message (try 'cocscan CMD --help')" and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -15,6 +15,7 @@
 #include "net.h"
 #include "profile.h"
 #include "report.h"
+#include "report_output.h"
 #include "scan.h"
 #include "target.h"
 #include "targets_file.h"
@@ -33,6 +34,9 @@ static const char scan_usage[] =
     "                           see `cocscan profile list`\n"
     "  -j, --json FILE|-        write the JSON report to FILE ('-' = stdout, which also\n"
     "                           suppresses the readable report)\n"
+    "      --html FILE|-        also write it as one self-contained HTML page\n"
+    "      --sarif FILE|-       also write it as SARIF 2.1.0 (GitHub code scanning)\n"
+    "      --junit FILE|-       also write it as JUnit XML (a testcase per control)\n"
     "      --fail-on SEVERITY   lowest severity whose failure makes the exit code 1:\n"
     "                           info, low (default), medium, high, critical\n"
     "  -t, --timeout SECONDS    deadline for each connect, read and HTTP request (default 10)\n"
@@ -60,6 +64,7 @@ static const char scan_usage[] =
 struct scan_opts {
     const char *profile;
     const char *json;
+    const char *outs[4]; /* by enum report_format: --html, --sarif, --junit (json: .json) */
     const char *checks;
     const char *targets; /* --targets FILE */
     enum severity fail_on;
@@ -154,6 +159,9 @@ int cmd_scan(int argc, char **argv)
         { "http-port", required_argument, NULL, 'H' },
         { "targets", required_argument, NULL, 'T' },
         { "max-enum", required_argument, NULL, 'E' },
+        { "html", required_argument, NULL, 'W' },
+        { "sarif", required_argument, NULL, 'S' },
+        { "junit", required_argument, NULL, 'U' },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -193,6 +201,9 @@ int cmd_scan(int argc, char **argv)
             scan.max_enum = (int)v;
             break;
         }
+        case 'W': o.outs[REPORT_HTML] = optarg; break;
+        case 'S': o.outs[REPORT_SARIF] = optarg; break;
+        case 'U': o.outs[REPORT_JUNIT] = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'v': log_verbosity++; break;
         case 'h': fputs(scan_usage, stdout); return EXIT_COMPLIANT;
@@ -245,8 +256,20 @@ int cmd_scan(int argc, char **argv)
         log_err("scan: cannot read --ca-file %s: %s", scan.ca_file, strerror(errno));
         goto out;
     }
-    if (o.json && output_writable(o.json) < 0) {
-        log_err("scan: cannot write --json %s: %s", o.json, strerror(errno));
+    o.outs[REPORT_JSON] = o.json;
+    int to_stdout = 0;
+    for (int f = 0; f < 4; f++) {
+        if (!o.outs[f])
+            continue;
+        to_stdout += strcmp(o.outs[f], "-") == 0;
+        if (output_writable(o.outs[f]) < 0) {
+            log_err("scan: cannot write --%s %s: %s", report_format_name((enum report_format)f),
+                    o.outs[f], strerror(errno));
+            goto out;
+        }
+    }
+    if (to_stdout > 1) {
+        rc = cli_usage_error("scan", "only one report can go to standard output ('-')");
         goto out;
     }
     if (profile_load(o.profile, &prof, &d) < 0) {
@@ -260,16 +283,14 @@ int cmd_scan(int argc, char **argv)
     report_finish(report);
     rc = report_exit_code(report);
 
-    if (o.json) {
-        char *text = report_dump(report);
-        if (!text || file_write_atomic(o.json, text, strlen(text)) < 0) {
-            log_err("scan: cannot write the report to %s: %s", o.json,
-                    text ? strerror(errno) : "out of memory");
+    for (int f = 0; f < 4; f++) {
+        struct coc_error we = { "" };
+        if (o.outs[f] && report_output(report, (enum report_format)f, o.outs[f], &we) < 0) {
+            log_err("scan: %s", we.msg);
             rc = EXIT_NOSCAN;
         }
-        free(text);
     }
-    if (!o.quiet && !(o.json && strcmp(o.json, "-") == 0))
+    if (!o.quiet && !to_stdout)
         report_write_text(report, stdout, cli_use_color(1));
 out:
     json_decref(report);

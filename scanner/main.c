@@ -21,6 +21,9 @@ static const char usage[] =
     "  profile show NAME|FILE       print a profile (--resolved: after `extends`)\n"
     "  profile validate FILE...     check profiles; every problem as file:line:col\n"
     "  checks                       list every check with its family and expect keys\n"
+    "  report FORMAT REPORT.json    render a stored report as html, sarif, junit or json\n"
+    "  evaluate REPORT.json         judge a stored report's observations again under a\n"
+    "                               profile, without any network access\n"
     "\n"
     "Options:\n"
     "  -h, --help                   show this help (COMMAND --help for a command's options)\n"
@@ -57,6 +60,10 @@ int main(int argc, char **argv)
         rc = cmd_scan(argc - 1, argv + 1);
     else if (strcmp(cmd, "profile") == 0)
         rc = cmd_profile(argc - 1, argv + 1);
+    else if (strcmp(cmd, "report") == 0)
+        rc = cmd_report(argc - 1, argv + 1);
+    else if (strcmp(cmd, "evaluate") == 0)
+        rc = cmd_evaluate(argc - 1, argv + 1);
     else if (strcmp(cmd, "checks") == 0)
         rc = cmd_checks(argc - 1, argv + 1);
     else if (cmd[0] == '-')

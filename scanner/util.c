@@ -15,23 +15,21 @@
 
 #include "strbuf.h"
 
-/* Length of a valid UTF-8 sequence at s (n bytes available), or 0 if invalid. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return c ? 1 : 0;
+    unsigned char b = s[0];
     size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
+    uint32_t min;
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    if (b >= 0xC2 && b <= 0xDF) {
+        len = 2, *cp = b & 0x1Fu, min = 0x80;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3, *cp = b & 0x0Fu, min = 0x800;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4, *cp = b & 0x07u, min = 0x10000;
     } else {
         return 0;
     }
@@ -40,12 +38,18 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
     for (size_t i = 1; i < len; i++) {
         if ((s[i] & 0xC0) != 0x80)
             return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
+        *cp = (*cp << 6) | (s[i] & 0x3Fu);
     }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
+    if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
         return 0;
     return len;
+}
+
+/* Length of a valid UTF-8 sequence at s (n bytes available), or 0 if invalid or NUL. */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+    uint32_t cp;
+    return s[0] ? utf8_decode(s, n, &cp) : 0;
 }
 
 json_t *json_string_lossy(const char *s, size_t n)

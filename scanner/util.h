@@ -7,6 +7,10 @@
 #include <stdint.h>
 
 /* A JSON string from untrusted bytes: invalid UTF-8 and NUL become U+FFFD. New reference or NULL. */
+/* The valid UTF-8 sequence at s (at most n bytes): its length and code point in *cp; 0 when the
+ * bytes there are not valid UTF-8 (overlong, surrogate, above U+10FFFF, truncated). */
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
 json_t *json_string_lossy(const char *s, size_t n);
 /* Does the JSON array `list` hold the string `word` (ASCII case-insensitive)? NULL list: no. */
 int json_list_has(const json_t *list, const char *word);

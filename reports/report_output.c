@@ -1,0 +1,90 @@
+/* report_output.c — rendering a report to a file or stdout, and reading one back. */
+#include "report_output.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html_report.h"
+#include "junit.h"
+#include "report.h"
+#include "sarif.h"
+#include "util.h"
+
+#define REPORT_READ_MAX (256u * 1024 * 1024)
+
+static const char *const names[] = { "json", "html", "sarif", "junit" };
+
+const char *report_format_name(enum report_format f)
+{
+    return (unsigned)f < sizeof names / sizeof names[0] ? names[f] : "?";
+}
+
+int report_format_parse(const char *name, enum report_format *out)
+{
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (enum report_format)i;
+            return 0;
+        }
+    return -1;
+}
+
+int report_output(const json_t *rep, enum report_format fmt, const char *path,
+                  struct coc_error *e)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = -1;
+    if (fmt == REPORT_JSON) {
+        buf = report_dump(rep);
+        len = buf ? strlen(buf) : 0;
+        if (!buf)
+            return coc_fail(e, "out of memory rendering the JSON report");
+    } else {
+        FILE *mem = open_memstream(&buf, &len);
+        if (!mem)
+            return coc_fail(e, "out of memory rendering the %s report", report_format_name(fmt));
+        int w = fmt == REPORT_HTML    ? report_write_html(rep, mem, e)
+                : fmt == REPORT_SARIF ? report_write_sarif(rep, mem, e)
+                                      : report_write_junit(rep, mem, e);
+        if (fclose(mem) != 0 && w == 0)
+            w = coc_fail(e, "out of memory rendering the %s report", report_format_name(fmt));
+        if (w < 0)
+            goto out;
+    }
+    if (file_write_atomic(path, buf, len) < 0) {
+        coc_fail(e, "cannot write the %s report to %s: %s", report_format_name(fmt), path,
+                 strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    free(buf);
+    return rc;
+}
+
+int report_read(const char *path, json_t **out, struct coc_error *e)
+{
+    char *data = NULL;
+    size_t len = 0;
+    *out = NULL;
+    if (file_read_all(path, REPORT_READ_MAX, &data, &len) < 0)
+        return coc_fail(e, "%s: cannot read the report: %s", path,
+                        errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
+    json_error_t je;
+    json_t *rep = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    free(data);
+    if (!rep)
+        return coc_fail(e, "%s:%d:%d: not a JSON report: %s", path, je.line, je.column, je.text);
+    const char *schema = json_string_value(json_object_get(rep, "schema"));
+    if (!json_is_object(rep) || !schema || strcmp(schema, REPORT_SCHEMA) != 0 ||
+        !json_is_array(json_object_get(rep, "targets"))) {
+        json_decref(rep);
+        return coc_fail(e, "%s: not a cocscan report (no \"schema\": \"%s\" and targets list)",
+                        path, REPORT_SCHEMA);
+    }
+    *out = rep;
+    return 0;
+}
