@@ -13,16 +13,6 @@
 
 #define DOC_MAX_REDIRECTS 5
 
-static const char *first_header(const struct http_response *r, const char *name)
-{
-    size_t i;
-    json_t *pair;
-    json_array_foreach(r->headers, i, pair)
-        if (strcmp(json_string_value(json_array_get(pair, 0)), name) == 0)
-            return json_string_value(json_array_get(pair, 1));
-    return NULL;
-}
-
 /* Content types that are documents whatever their bytes look like. */
 static int document_type(const char *ct)
 {
@@ -39,8 +29,8 @@ static int document_type(const char *ct)
 json_t *doc_facts(const struct http_response *r, const char *final_url)
 {
     json_t *o = json_object();
-    const char *ct = first_header(r, "content-type");
-    const char *cd = first_header(r, "content-disposition");
+    const char *ct = http_header_first(r, "content-type");
+    const char *cd = http_header_first(r, "content-disposition");
     const char *magic = doc_magic((const unsigned char *)r->body.buf, r->body.len);
     json_object_set_new(o, "status", json_integer(r->status));
     if (ct)
@@ -52,7 +42,7 @@ json_t *doc_facts(const struct http_response *r, const char *final_url)
     static const char *const kept[] = { "cache-control", "x-content-type-options", "pragma",
                                         NULL };
     for (const char *const *k = kept; *k; k++) {
-        const char *v = first_header(r, *k);
+        const char *v = http_header_first(r, *k);
         if (v)
             json_object_set_new(o, *k, json_string_lossy(v, strlen(v)));
     }

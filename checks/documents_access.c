@@ -25,9 +25,6 @@
 #define ENUM_GUESSABLE 4294967296ULL /* ids below 2^32 are small enough to walk */
 #define ENUM_MAX_DOCS 5          /* documents whose neighbours are tried */
 
-static const struct expect_key no_keys[] = {
-    { NULL, 0, NULL, NULL },
-};
 
 static void pause_ms(int ms)
 {
@@ -148,7 +145,6 @@ const struct check check_documents_cross_account = {
     .title = "One account cannot fetch another account's documents",
     .observe = cross_observe,
     .judge = cross_judge,
-    .expect_keys = no_keys,
 };
 
 /* ------------------------------------------------------------------------------------------ */

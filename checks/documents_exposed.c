@@ -177,14 +177,7 @@ static int fetch(struct scan *scan, const char *scope, const char *url, size_t m
     if (http_get_follow(scan, scope, url, NULL, MAX_REDIRECTS, max_body, NULL, &a->r,
                         &a->final_url, e) < 0)
         return -1;
-    size_t i;
-    json_t *pair;
-    json_array_foreach(a->r.headers, i, pair) {
-        if (strcmp(json_string_value(json_array_get(pair, 0)), "content-type") == 0) {
-            a->ctype = json_string_value(json_array_get(pair, 1));
-            break;
-        }
-    }
+    a->ctype = http_header_first(&a->r, "content-type");
     sha256_hex(a->r.body.buf, a->r.body.len, a->sha);
     return 0;
 }

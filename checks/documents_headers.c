@@ -331,9 +331,6 @@ static enum status cc_judge(const json_t *obs, const json_t *expect, struct resu
     return st;
 }
 
-static const struct expect_key cc_keys[] = {
-    { NULL, 0, NULL, NULL },
-};
 
 const struct check check_headers_cache_control = {
     .id = "headers.cache_control",
@@ -341,5 +338,4 @@ const struct check check_headers_cache_control = {
     .title = "Sensitive pages are not cached (Cache-Control: no-store)",
     .observe = cc_observe,
     .judge = cc_judge,
-    .expect_keys = cc_keys,
 };

@@ -369,9 +369,6 @@ static enum status xcto_judge(const json_t *obs, const json_t *expect, struct re
     return ST_PASS;
 }
 
-static const struct expect_key xcto_keys[] = {
-    { NULL, 0, NULL, NULL },
-};
 
 const struct check check_headers_content_type_options = {
     .id = "headers.content_type_options",
@@ -379,7 +376,6 @@ const struct check check_headers_content_type_options = {
     .title = "X-Content-Type-Options: nosniff",
     .observe = xcto_observe,
     .judge = xcto_judge,
-    .expect_keys = xcto_keys,
 };
 
 static int referrer_observe(struct scan *scan, struct target *t, json_t *obs)

@@ -11,27 +11,8 @@
 #include "scan.h"
 #include "strbuf.h"
 #include "target.h"
+#include "url.h"
 #include "util.h"
-
-/* Is `url` on the target's https origin? Redirects elsewhere are recorded, never followed. */
-static int same_origin(const struct target *t, const char *url)
-{
-    struct strbuf o = STRBUF_INIT;
-    int host_v6 = strchr(t->host, ':') != NULL;
-    strbuf_addf(&o, host_v6 ? "https://[%s]" : "https://%s", t->host);
-    if (t->port != 443)
-        strbuf_addf(&o, ":%d", t->port);
-    size_t n = o.len;
-    int same = strncasecmp(url, o.buf, n) == 0 && (url[n] == '/' || url[n] == '\0' ||
-                                                  url[n] == '?');
-    if (!same && t->port == 443) {
-        strbuf_adds(&o, ":443");
-        same = strncasecmp(url, o.buf, o.len) == 0 &&
-               (url[o.len] == '/' || url[o.len] == '\0' || url[o.len] == '?');
-    }
-    strbuf_release(&o);
-    return same;
-}
 
 static json_t *lossy(const char *s)
 {
@@ -84,15 +65,14 @@ int http_page_observe(struct scan *scan, struct target *t, json_t *obs, const ch
         json_object_set_new(step, "headers", headers_object(resp.headers));
         json_array_append_new(chain, step);
         int redirect = resp.status >= 300 && resp.status < 400 && resp.location;
-        if (!redirect || hop == HTTP_PAGE_MAX_REDIRECTS || !same_origin(t, resp.location)) {
+        if (!redirect || hop == HTTP_PAGE_MAX_REDIRECTS ||
+            !url_same_origin(t->url, resp.location)) { /* elsewhere: recorded, not followed */
             json_object_set_new(obs, "final_url", lossy(url));
             json_object_set_new(obs, "status", json_integer(resp.status));
             json_object_set_new(obs, "headers", headers_object(resp.headers));
-            json_t *ct = http_header_values(&resp, "content-type");
-            const char *type = json_string_value(json_array_get(ct, 0));
+            const char *type = http_header_first(&resp, "content-type");
             if (!type || strcasestr(type, "html"))
                 json_object_set_new(obs, "meta", html_meta_extract(resp.body.buf, resp.body.len));
-            json_decref(ct);
             if (resp.headers_truncated)
                 json_object_set_new(obs, "headers_truncated", json_true());
             if (redirect)

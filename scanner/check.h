@@ -58,7 +58,7 @@ struct check {
     int (*observe)(struct scan *scan, struct target *t, json_t *obs);
     /* Pure: no I/O, no globals. `expect` is never NULL (an empty object when the profile has none). */
     enum status (*judge)(const json_t *obs, const json_t *expect, struct result *r);
-    const struct expect_key *expect_keys; /* terminated by { NULL } */
+    const struct expect_key *expect_keys; /* terminated by { NULL }; NULL when it takes none */
 };
 
 const char *status_name(enum status s);

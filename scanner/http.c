@@ -221,6 +221,16 @@ void http_response_release(struct http_response *resp)
     memset(resp, 0, sizeof *resp);
 }
 
+const char *http_header_first(const struct http_response *resp, const char *name)
+{
+    size_t i;
+    json_t *pair;
+    json_array_foreach(resp->headers, i, pair)
+        if (strcmp(json_string_value(json_array_get(pair, 0)), name) == 0)
+            return json_string_value(json_array_get(pair, 1));
+    return NULL;
+}
+
 json_t *http_header_values(const struct http_response *resp, const char *name)
 {
     json_t *out = json_array();

@@ -73,6 +73,9 @@ int http_get_follow(struct scan *scan, const char *scope_url, const char *url,
 /* One trace entry for a response: {url, status, location?, set_cookie: [cookie names]}. */
 json_t *http_trace_step(const char *url, const struct http_response *resp);
 
+/* The first value of a response header (name lower-case), or NULL. Borrowed from resp. */
+const char *http_header_first(const struct http_response *resp, const char *name);
+
 /* Every value of a response header (name lower-case), in order; new array. */
 json_t *http_header_values(const struct http_response *resp, const char *name);
 
