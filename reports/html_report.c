@@ -142,11 +142,7 @@ static void meta_table(struct hout *h, const json_t *rep)
     hr_text_of(h, prof, "id", "?");
     hr_raw(h, "</span> version ");
     hr_text_of(h, prof, "version", "?");
-    if (str(prof, "source")) {
-        hr_raw(h, " <span class=\"muted\">(");
-        hr_text_of(h, prof, "source", NULL);
-        hr_raw(h, ")</span>");
-    }
+    hr_wrap_of(h, prof, "source", " <span class=\"muted\">(", ")</span>");
     hr_raw(h, "</td></tr>\n<tr><th>Profile SHA-256</th><td><code>");
     hr_text_of(h, prof, "sha256", "not recorded");
     hr_raw(h, "</code></td></tr>\n<tr><th>Scan started</th><td>");
@@ -311,11 +307,7 @@ static void target_section(struct hout *h, const json_t *t, size_t no, size_t to
     hr_raw(h, "</p><h2>");
     target_name(h, t);
     hr_raw(h, "</h2>\n");
-    if (str(t, "organisation")) {
-        hr_raw(h, "<p>");
-        hr_text_of(h, t, "organisation", NULL);
-        hr_raw(h, "</p>\n");
-    }
+    hr_wrap_of(h, t, "organisation", "<p>", "</p>\n");
     hr_raw(h, "<p class=\"url\">");
     hr_text_of(h, t, "url", "(no URL)");
     hr_raw(h, "</p></div>\n<div>");
@@ -345,11 +337,7 @@ static void target_section(struct hout *h, const json_t *t, size_t no, size_t to
         }
         hr_raw(h, "</p>\n");
     }
-    if (str(t, "error")) {
-        hr_raw(h, "<p class=\"notice\">Not scanned: ");
-        hr_text_of(h, t, "error", NULL);
-        hr_raw(h, "</p>\n");
-    }
+    hr_wrap_of(h, t, "error", "<p class=\"notice\">Not scanned: ", "</p>\n");
     results_section(h, items, n, &c);
     hr_raw(h, "</section>\n");
     free(items);
@@ -380,11 +368,7 @@ char *report_to_html(const json_t *report, size_t *len)
     json_array_foreach(targets, i, t)
         target_section(&h, t, i + 1, n);
     hr_raw(&h, "<footer>Rendered from the canonical JSON report");
-    if (str(report, "schema")) {
-        hr_raw(&h, " (");
-        hr_text_of(&h, report, "schema", NULL);
-        hr_raw(&h, ")");
-    }
+    hr_wrap_of(&h, report, "schema", " (", ")");
     hr_raw(&h, ", which remains the record. Waived and attested results were not verified by a "
                "scan.</footer>\n</body>\n</html>\n");
     if (h.err) {

@@ -75,6 +75,16 @@ void hr_text_of(struct hout *h, const json_t *o, const char *key, const char *df
         hr_raw(h, dflt);
 }
 
+void hr_wrap_of(struct hout *h, const json_t *o, const char *key, const char *before,
+                const char *after)
+{
+    if (!json_is_string(json_object_get(o, key)))
+        return;
+    hr_raw(h, before);
+    hr_text_of(h, o, key, NULL);
+    hr_raw(h, after);
+}
+
 void hr_status_badge(struct hout *h, const json_t *r, int st)
 {
     hr_raw(h, "<span class=\"badge b-");
@@ -190,11 +200,7 @@ void hr_finding(struct hout *h, const struct item *it)
     if (!hr_refs(h, json_object_get(r, "refs")))
         hr_raw(h, "<span class=\"muted\">no framework reference</span>");
     hr_raw(h, "</td></tr>\n");
-    if (str(r, "check")) {
-        hr_raw(h, "<tr><th>Check</th><td><code>");
-        hr_text_of(h, r, "check", NULL);
-        hr_raw(h, "</code></td></tr>\n");
-    }
+    hr_wrap_of(h, r, "check", "<tr><th>Check</th><td><code>", "</code></td></tr>\n");
     hr_raw(h, "</tbody></table>\n");
     hr_raw(h, "<details open>"); /* the basis of the result, waiver or attestation */
     hr_raw(h, "<summary>Evidence</summary>\n<div class=\"ev\">");

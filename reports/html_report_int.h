@@ -75,6 +75,9 @@ int hr_rank(int status);
 void hr_count_results(const json_t *results, struct counts *c);
 /* A string member as escaped text (embedded NULs and all), or dflt as trusted markup. */
 void hr_text_of(struct hout *h, const json_t *o, const char *key, const char *dflt);
+/* When o[key] is a string: the trusted markup before, it as escaped text, then after. */
+void hr_wrap_of(struct hout *h, const json_t *o, const char *key, const char *before,
+                const char *after);
 /* A status badge: fixed words and class; an unknown status's words are escaped. */
 void hr_status_badge(struct hout *h, const json_t *r, int st);
 /* A severity label, likewise. */

@@ -8,6 +8,7 @@
 
 #include "html_report.h"
 #include "junit.h"
+#include "log.h"
 #include "report.h"
 #include "sarif.h"
 #include "util.h"
@@ -62,6 +63,27 @@ int report_output(const json_t *rep, enum report_format fmt, const char *path,
     rc = 0;
 out:
     free(buf);
+    return rc;
+}
+
+int report_outputs_to_stdout(const char *const outs[REPORT__COUNT])
+{
+    int n = 0;
+    for (int f = 0; f < REPORT__COUNT; f++)
+        n += outs[f] && strcmp(outs[f], "-") == 0;
+    return n;
+}
+
+int report_output_all(const json_t *rep, const char *const outs[REPORT__COUNT], const char *cmd)
+{
+    int rc = 0;
+    for (int f = 0; f < REPORT__COUNT; f++) {
+        struct coc_error e = { "" };
+        if (outs[f] && report_output(rep, (enum report_format)f, outs[f], &e) < 0) {
+            log_err("%s: %s", cmd, e.msg);
+            rc = -1;
+        }
+    }
     return rc;
 }
 

@@ -10,7 +10,7 @@
 
 #include "error.h"
 
-enum report_format { REPORT_JSON, REPORT_HTML, REPORT_SARIF, REPORT_JUNIT };
+enum report_format { REPORT_JSON, REPORT_HTML, REPORT_SARIF, REPORT_JUNIT, REPORT__COUNT };
 
 /* "json", "html", "sarif", "junit". */
 const char *report_format_name(enum report_format f);
@@ -20,6 +20,13 @@ int report_format_parse(const char *name, enum report_format *out);
 /* Render rep as fmt into path ("-" = stdout). 0 ok, -1 with e set. */
 int report_output(const json_t *rep, enum report_format fmt, const char *path,
                   struct coc_error *e);
+
+/* How many of outs (paths by format, NULL for none) are "-" (standard output). */
+int report_outputs_to_stdout(const char *const outs[REPORT__COUNT]);
+
+/* Write rep in every format outs names; each failure is logged as "cmd: message". 0 when all
+ * were written, -1 otherwise. */
+int report_output_all(const json_t *rep, const char *const outs[REPORT__COUNT], const char *cmd);
 
 /* Read a cocscan JSON report (at most 256 MiB): parsed, and checked to be one (its schema id
  * and a targets list). *out is a new reference. 0 ok, -1 with e set ("file:line:col: …" for

@@ -112,7 +112,7 @@ int cmd_evaluate(int argc, char **argv)
         { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *profile_ref = PROFILE_DEFAULT, *outs[4] = { NULL, NULL, NULL, NULL };
+    const char *profile_ref = PROFILE_DEFAULT, *outs[REPORT__COUNT] = { NULL };
     enum severity fail_on = SEV_LOW;
     int quiet = 0, opt;
     opterr = 0;
@@ -136,6 +136,8 @@ int cmd_evaluate(int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usage_error("evaluate", "expected one REPORT.json");
+    if (report_outputs_to_stdout(outs) > 1)
+        return cli_usage_error("evaluate", "only one report can go to standard output ('-')");
     json_t *old = NULL, *rep = NULL;
     struct coc_error e = { "" };
     struct profile prof;
@@ -173,13 +175,9 @@ int cmd_evaluate(int argc, char **argv)
                               json_object_get(old, "started_at")));
     report_finish(rep);
     rc = report_exit_code(rep);
-    for (int f = 0; f < 4; f++) {
-        if (outs[f] && report_output(rep, (enum report_format)f, outs[f], &e) < 0) {
-            log_err("evaluate: %s", e.msg);
-            rc = EXIT_NOSCAN;
-        }
-    }
-    if (!quiet && !(outs[REPORT_JSON] && strcmp(outs[REPORT_JSON], "-") == 0))
+    if (report_output_all(rep, outs, "evaluate") < 0)
+        rc = EXIT_NOSCAN;
+    if (!quiet && !report_outputs_to_stdout(outs))
         report_write_text(rep, stdout, cli_use_color(1));
 out:
     json_decref(old);

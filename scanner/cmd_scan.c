@@ -64,7 +64,7 @@ static const char scan_usage[] =
 struct scan_opts {
     const char *profile;
     const char *json;
-    const char *outs[4]; /* by enum report_format: --html, --sarif, --junit (json: .json) */
+    const char *outs[REPORT__COUNT]; /* by format: --html, --sarif, --junit (json: .json) */
     const char *checks;
     const char *targets; /* --targets FILE */
     enum severity fail_on;
@@ -79,6 +79,18 @@ static int parse_timeout(const char *s, int *ms)
     if (errno || end == s || *end || !(v >= 0.1 && v <= 600))
         return -1;
     *ms = (int)(v * 1000.0);
+    return 0;
+}
+
+/* A decimal integer in [lo, hi], the whole of s. 0 ok, -1. */
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
     return 0;
 }
 
@@ -183,24 +195,16 @@ int cmd_scan(int argc, char **argv)
                 return cli_usage_error("scan", "--targets given more than once");
             o.targets = optarg;
             break;
-        case 'H': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (!*optarg || *end || v < 1 || v > 65535)
+        case 'H':
+            if (parse_int(optarg, 1, 65535, &http_port) < 0)
                 return cli_usage_error("scan", "--http-port: '%s' is not a port (1-65535)",
                                        optarg);
-            http_port = (int)v;
             break;
-        }
-        case 'E': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (!*optarg || *end || v < 0 || v > 100)
+        case 'E':
+            if (parse_int(optarg, 0, 100, &scan.max_enum) < 0)
                 return cli_usage_error("scan", "--max-enum: '%s' is not a number from 0 to 100",
                                        optarg);
-            scan.max_enum = (int)v;
             break;
-        }
         case 'W': o.outs[REPORT_HTML] = optarg; break;
         case 'S': o.outs[REPORT_SARIF] = optarg; break;
         case 'U': o.outs[REPORT_JUNIT] = optarg; break;
@@ -257,11 +261,10 @@ int cmd_scan(int argc, char **argv)
         goto out;
     }
     o.outs[REPORT_JSON] = o.json;
-    int to_stdout = 0;
-    for (int f = 0; f < 4; f++) {
+    int to_stdout = report_outputs_to_stdout(o.outs);
+    for (int f = 0; f < REPORT__COUNT; f++) {
         if (!o.outs[f])
             continue;
-        to_stdout += strcmp(o.outs[f], "-") == 0;
         if (output_writable(o.outs[f]) < 0) {
             log_err("scan: cannot write --%s %s: %s", report_format_name((enum report_format)f),
                     o.outs[f], strerror(errno));
@@ -283,13 +286,8 @@ int cmd_scan(int argc, char **argv)
     report_finish(report);
     rc = report_exit_code(report);
 
-    for (int f = 0; f < 4; f++) {
-        struct coc_error we = { "" };
-        if (o.outs[f] && report_output(report, (enum report_format)f, o.outs[f], &we) < 0) {
-            log_err("scan: %s", we.msg);
-            rc = EXIT_NOSCAN;
-        }
-    }
+    if (report_output_all(report, o.outs, "scan") < 0)
+        rc = EXIT_NOSCAN;
     if (!o.quiet && !to_stdout)
         report_write_text(report, stdout, cli_use_color(1));
 out:
