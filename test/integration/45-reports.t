@@ -136,6 +136,12 @@ is "$(jqr "$out/lax.json" '.targets[0].results[] | select(.control == "TLS") | .
 is "$(jqr "$out/lax.json" '.targets[0].name')" "Hostile </details><script>alert(3)</script>" \
     "evaluate: the target keeps its name"
 
+run "$COCSCAN" evaluate "$out/r.json" --html -
+like "$(head -c 100 "$RUN_OUT")" '^<!DOCTYPE html>' "evaluate --html -: the page on stdout"
+unlike "$(cat "$RUN_OUT")" 'Verdict: ' "evaluate --html -: no readable summary mixed into it"
+run "$COCSCAN" evaluate "$out/r.json" --json - --sarif -
+is "$RUN_STATUS" 2 "evaluate: two reports on stdout is a usage error"
+
 # Bad input.
 printf '{"schema": "x",\n  oops}\n' >"$tmpdir/bad.json"
 run "$COCSCAN" report html "$tmpdir/bad.json"
