@@ -17,8 +17,9 @@ SAN_FLAGS  :=
 OPT        := -O2
 endif
 
-B          := build/$(VARIANT)
-GEN        := build/gen
+BUILD      ?= build
+B          := $(BUILD)/$(VARIANT)
+GEN        := $(BUILD)/gen
 
 WARN       := -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -Wconversion \
               -Wno-sign-conversion -Wstrict-prototypes -Wmissing-prototypes
@@ -39,8 +40,8 @@ MAIN_OBJ   := $(B)/scanner/main.o
 PROFILES   := $(sort $(wildcard profiles/*.yaml))
 
 FUZZ_SRC   := $(wildcard test/fuzz/fuzz_*.c)
-FUZZ_BIN   := $(patsubst test/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
-FUZZ_OBJ   := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC)) build/fuzz/obj/gen/builtin_profiles.o
+FUZZ_BIN   := $(patsubst test/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_OBJ   := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(LIB_SRC)) $(BUILD)/fuzz/obj/gen/builtin_profiles.o
 FUZZ_CC    := clang
 FUZZ_FLAGS := -std=c17 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined
@@ -52,7 +53,8 @@ UNIT_BIN   := $(patsubst test/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 # Debian packages the build, the tests and the demo need; `make deps` installs what is missing.
 DEB_PKGS   := gcc make pkg-config libssl-dev libcurl4-openssl-dev libxml2-dev libjansson-dev \
               libyaml-dev libcmocka-dev openssl nginx curl jq perl python3-jsonschema gnutls-bin \
-              procps iproute2 clang libclang-rt-14-dev nodejs testssl.sh sslscan apache2
+              procps iproute2 clang libclang-rt-14-dev nodejs testssl.sh sslscan apache2 \
+              valgrind chromium
 
 .PHONY: all deps check unit integration fuzz fuzz-smoke demo bench install clean FORCE
 .DELETE_ON_ERROR:
@@ -83,33 +85,33 @@ $(B)/unit/%: test/unit/%.c $(LIB_OBJ)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $^ $(LDLIBS) -lcmocka
 
 # libFuzzer targets: the library built once more with clang and sanitizer coverage.
-build/fuzz/obj/%.o: %.c
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
-build/fuzz/obj/gen/builtin_profiles.o: $(GEN)/builtin_profiles.c
+$(BUILD)/fuzz/obj/gen/builtin_profiles.o: $(GEN)/builtin_profiles.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
 
-build/fuzz/%: test/fuzz/%.c $(FUZZ_OBJ)
+$(BUILD)/fuzz/%: test/fuzz/%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # `make fuzz`: each target FUZZ_SECONDS on a scratch copy of its seed corpus (new inputs stay
-# in build/); crashes are written to build/fuzz/.
+# in build/); crashes are written to $(BUILD)/fuzz/.
 fuzz: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus/$$n; \
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus/$$n; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$n- \
-	        build/fuzz/corpus/$$n test/fuzz/corpus/$$n || exit 1; done
+	    $$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(BUILD)/fuzz/$$n- \
+	        $(BUILD)/fuzz/corpus/$$n test/fuzz/corpus/$$n || exit 1; done
 
 # The smoke run `make check` does: every seed, then a few seconds of mutation, per target.
 fuzz-smoke: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; rm -rf build/fuzz/smoke/$$n; \
-	    mkdir -p build/fuzz/smoke/$$n; \
-	    $$f -max_total_time=5 -artifact_prefix=build/fuzz/$$n- build/fuzz/smoke/$$n \
-	        test/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1 || \
-	        { tail -30 build/fuzz/$$n.log; exit 1; }; \
-	    echo "fuzz-smoke: $$n ok ($$(grep -o 'Done [0-9]* runs' build/fuzz/$$n.log))"; done
+	@for f in $(FUZZ_BIN); do n=$${f##*/fuzz_}; rm -rf $(BUILD)/fuzz/smoke/$$n; \
+	    mkdir -p $(BUILD)/fuzz/smoke/$$n; \
+	    $$f -max_total_time=5 -artifact_prefix=$(BUILD)/fuzz/$$n- $(BUILD)/fuzz/smoke/$$n \
+	        test/fuzz/corpus/$$n >$(BUILD)/fuzz/$$n.log 2>&1 || \
+	        { tail -30 $(BUILD)/fuzz/$$n.log; exit 1; }; \
+	    echo "fuzz-smoke: $$n ok ($$(grep -o 'Done [0-9]* runs' $(BUILD)/fuzz/$$n.log))"; done
 
 deps:
 	@missing=""; \
@@ -132,7 +134,7 @@ unit: $(UNIT_BIN)
 	for t in test/unit/*.sh; do [ -e "$$t" ] || continue; sh $$t || fail=1; done; exit $$fail
 
 integration: cocscan
-	COCSCAN=$(CURDIR)/cocscan COC_BUILD=$(CURDIR)/build prove -f test/integration/
+	COCSCAN=$(CURDIR)/cocscan COC_BUILD=$(abspath $(BUILD)) prove -f test/integration/
 
 check: deps
 	@$(MAKE) --no-print-directory cocscan
@@ -157,6 +159,6 @@ install: cocscan
 	install -m 0644 docs/cocscan.1 $(DESTDIR)$(PREFIX)/share/man/man1/cocscan.1
 
 clean:
-	rm -rf build cocscan
+	rm -rf $(BUILD) cocscan
 
--include $(shell find build/rel build/san build/fuzz -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(BUILD)/rel $(BUILD)/san $(BUILD)/fuzz -name '*.d' -type f 2>/dev/null)
