@@ -62,6 +62,7 @@ static int cmd_show(const char *ref, int resolved)
         char *yaml = profile_to_yaml(&p);
         if (yaml) {
             printf("# %s resolved (every extends merged); sha256 %s\n", p.source, p.sha256);
+            profile_print_notes(&p, stdout, "# note: ");
             fputs(yaml, stdout);
         } else {
             rc = EXIT_NOSCAN;
@@ -97,6 +98,7 @@ static int cmd_validate(int n, char **refs)
                    json_string_value(json_object_get(p.doc, "profile")),
                    json_object_size(json_object_get(p.doc, "controls")),
                    json_object_size(json_object_get(p.doc, "attestations")));
+            profile_print_notes(&p, stderr, "note: ");
             profile_release(&p);
         }
         diag_release(&d);

@@ -279,6 +279,7 @@ int cmd_scan(int argc, char **argv)
         fputs(d.text.buf, stderr);
         goto out;
     }
+    profile_print_notes(&prof, stderr, "note: ");
 
     report = report_new(&prof, o.fail_on);
     for (size_t i = 0; i < n; i++)

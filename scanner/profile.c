@@ -15,6 +15,7 @@
 
 #include "builtin_profiles.h"
 #include "check.h"
+#include "expect_order.h"
 #include "registry.h"
 #include "strbuf.h"
 #include "util.h"
@@ -45,6 +46,7 @@ struct loader {
     const char *chain[PROFILE_MAX_DEPTH];
     int depth;
     int parent_failed; /* a broken parent: don't also report what it would have supplied */
+    json_t *notes;     /* what the reader should know that is not an error (refs withdrawn) */
 };
 
 struct source {
@@ -347,6 +349,46 @@ static void set_origin(json_t *origins, const char *id, const char *file, int li
     json_object_set_new(origins, id, json_pack("{s:s, s:i}", "file", file, "line", line));
 }
 
+/* A tailored control whose expect is looser than its parent's keeps only the refs it states
+ * itself: it must not go on claiming the parent's framework compliance. */
+static void withdraw_relaxed_refs(struct loader *L, const char *file, const struct ynode *idn,
+                                  const struct ynode *n, const struct check *chk,
+                                  const json_t *parent_expect, json_t *e)
+{
+    struct strbuf why = STRBUF_INIT;
+    json_t *refs = json_object_get(e, "refs");
+    if (json_object_size(refs) == 0 || !ynode_get(n, "expect") ||
+        !expect_relaxed(chk, parent_expect, json_object_get(e, "expect"), &why))
+        goto out;
+    const struct ynode *own = ynode_get(n, "refs");
+    json_t *kept = json_object();
+    if (own) {
+        struct diag scratch = DIAG_INIT; /* its problems were reported by the first pass */
+        load_refs(&scratch, file, own, kept);
+        diag_release(&scratch);
+    }
+    char *names = NULL;
+    struct strbuf lost = STRBUF_INIT;
+    const char *fw;
+    json_t *v;
+    json_object_foreach(refs, fw, v)
+        if (!json_object_get(kept, fw))
+            strbuf_addf(&lost, "%s%s", lost.len ? ", " : "", fw);
+    names = strbuf_detach(&lost, NULL);
+    if (names && names[0] && L->notes) {
+        struct strbuf note = STRBUF_INIT;
+        strbuf_addf(&note, "%s:%d:%d: control %s relaxes its parent's expect (%s): the parent's "
+                    "refs (%s) are withdrawn; restate them under refs to keep them", file,
+                    idn->line, idn->col, idn->value, why.buf, names);
+        json_array_append_new(L->notes, json_string(note.buf));
+        strbuf_release(&note);
+    }
+    free(names);
+    json_object_set_new(e, "refs", kept);
+out:
+    strbuf_release(&why);
+}
+
 /* One entry under `controls` (is_control) or `attestations`, merged into `into`. */
 static void load_entry(struct loader *L, const char *file, const struct ynode *idn,
                        const struct ynode *n, int is_control, json_t *into, json_t *origins)
@@ -385,9 +427,13 @@ static void load_entry(struct loader *L, const char *file, const struct ynode *i
                     hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
         }
         if (checkn && chk && inherited && json_object_get(e, "check") &&
-            strcmp(chk->id, json_string_value(json_object_get(e, "check"))) != 0)
+            strcmp(chk->id, json_string_value(json_object_get(e, "check"))) != 0) {
             json_object_del(e, "expect"); /* another check: the parent's expect no longer fits */
+            json_object_set_new(e, "refs", json_object()); /* nor do its claims */
+        }
     }
+    json_t *parent_expect = inherited && is_control ? json_deep_copy(json_object_get(e, "expect"))
+                                                    : NULL;
     const char *const *allowed = is_control ? control_keys : attestation_keys;
     for (size_t i = 0; i < n->n; i++) {
         const struct ynode *key = n->keys[i], *val = n->items[i];
@@ -417,6 +463,10 @@ static void load_entry(struct loader *L, const char *file, const struct ynode *i
                 check_one_of(d, file, val, "severity", severity_words);
             json_object_set_new(e, k, json_string_lossy(s, val->len));
         }
+    }
+    if (parent_expect) {
+        withdraw_relaxed_refs(L, file, idn, n, chk, parent_expect, e);
+        json_decref(parent_expect);
     }
     /* What a control needs once merged with its parent. */
     static const char *const need_control[] = { "title", "check", "severity", NULL };
@@ -548,6 +598,7 @@ int profile_load(const char *ref, struct profile *p, struct diag *d)
 {
     struct loader L = { .d = d };
     memset(p, 0, sizeof *p);
+    L.notes = p->notes = json_array();
     int before = d->count;
     load_rec(&L, ref, NULL, &p->doc, &p->origins, &p->source, ref, 0, 0);
     if (d->count > before || !p->doc) {
@@ -580,8 +631,17 @@ void profile_release(struct profile *p)
 {
     json_decref(p->doc);
     json_decref(p->origins);
+    json_decref(p->notes);
     free(p->source);
     memset(p, 0, sizeof *p);
+}
+
+void profile_print_notes(const struct profile *p, FILE *out, const char *prefix)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(p->notes, i, v)
+        fprintf(out, "%s%s\n", prefix, json_string_value(v));
 }
 
 char *profile_to_yaml(const struct profile *p)

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "diag.h"
 
@@ -15,6 +16,8 @@ struct profile {
     json_t *origins; /* control or attestation id -> {"file": ..., "line": n} of its last definition */
     char sha256[65]; /* of the resolved profile's canonical JSON */
     char *source;    /* the file path or "builtin:NAME" that was loaded */
+    json_t *notes;   /* strings: "file:line:col: …" worth telling (a relaxed control's refs
+                      * withdrawn); not errors */
 };
 
 /* The profile used when none is named. */
@@ -29,6 +32,9 @@ size_t profile_builtin_count(void);
 const char *profile_builtin_name(size_t i);
 /* The YAML text of a built-in profile, or NULL. */
 const char *profile_builtin_text(const char *name, size_t *len);
+
+/* Print each of p's notes as one line, after prefix ("note: ", "# "). */
+void profile_print_notes(const struct profile *p, FILE *out, const char *prefix);
 
 /* The resolved profile as YAML (for `profile show --resolved`). Caller frees. */
 char *profile_to_yaml(const struct profile *p);

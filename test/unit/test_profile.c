@@ -761,6 +761,51 @@ static void test_disabled_with_empty_reason(void **state)
     assert_int_equal(rc, -1);
 }
 
+/* A tailored control that relaxes its parent's expect keeps only the refs it restates (and a
+ * note says so); one that tightens it keeps the parent's; a new check drops them. */
+static void test_relaxed_override_withdraws_refs(void **state)
+{
+    const struct fx *f = *state;
+    char path[256];
+    struct profile p;
+
+    put(f, "base.yaml",
+        "profile: base\ntitle: B\ncontrols:\n"
+        "  H:\n    title: h\n    check: headers.hsts\n    severity: high\n"
+        "    expect: { min_max_age: 31536000 }\n    refs: { nzism: \"1\", asvs: \"3.4.1\" }\n"
+        "  T:\n    title: t\n    check: tls.protocols\n    severity: high\n"
+        "    expect: { min: \"1.2\" }\n    refs: { nzism: \"2\" }\n"
+        "  K:\n    title: k\n    check: tls.protocols\n    severity: high\n"
+        "    expect: { min: \"1.2\" }\n    refs: { nzism: \"3\" }\n"
+        "  C:\n    title: c\n    check: headers.hsts\n    severity: high\n"
+        "    refs: { nzism: \"4\" }\n",
+        path, sizeof path);
+    put(f, "child.yaml",
+        "profile: child\ntitle: C\nextends: base.yaml\ncontrols:\n"
+        "  H:\n    expect: { min_max_age: 86400 }\n"
+        "  T:\n    expect: { min: \"1.3\" }\n"
+        "  K:\n    expect: { min: \"1.0\" }\n    refs: { asvs: \"12.1.1\" }\n"
+        "  C:\n    check: headers.content_type_options\n",
+        path, sizeof path);
+    load_ok(path, &p);
+    const json_t *ctl = json_object_get(p.doc, "controls");
+    json_t *h = json_object_get(json_object_get(ctl, "H"), "refs");
+    json_t *t = json_object_get(json_object_get(ctl, "T"), "refs");
+    json_t *k = json_object_get(json_object_get(ctl, "K"), "refs");
+    json_t *c = json_object_get(json_object_get(ctl, "C"), "refs");
+    assert_int_equal(json_object_size(h), 0);          /* relaxed: withdrawn */
+    assert_string_equal(json_string_value(json_object_get(t, "nzism")), "2"); /* tightened */
+    assert_int_equal(json_object_size(k), 1);          /* relaxed: only what it restates */
+    assert_string_equal(json_string_value(json_object_get(k, "asvs")), "12.1.1");
+    assert_int_equal(json_object_size(c), 0);          /* another check */
+    assert_int_equal(json_array_size(p.notes), 2);
+    const char *n0 = json_string_value(json_array_get(p.notes, 0));
+    assert_non_null(strstr(n0, "child.yaml:5:3: control H relaxes"));
+    assert_non_null(strstr(n0, "min_max_age 31536000 -> 86400"));
+    assert_non_null(strstr(n0, "(nzism, asvs) are withdrawn"));
+    profile_release(&p);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
@@ -794,6 +839,7 @@ int main(void)
         T(test_to_yaml_round_trip),
         T(test_each_problem_reported_once),
         T(test_disabled_with_empty_reason),
+        T(test_relaxed_override_withdraws_refs),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
