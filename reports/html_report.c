@@ -132,6 +132,35 @@ static void banner(struct hout *h, const json_t *rep, const json_t *targets)
     hr_raw(h, " or above fails.</p></div>\n</section>\n");
 }
 
+/* Expired waivers are ignored by the judgement, and said so where a reader looks first. */
+static void expired_waivers(struct hout *h, const json_t *expired)
+{
+    size_t i;
+    const json_t *x;
+    if (json_array_size(expired) == 0)
+        return;
+    hr_raw(h, "<section class=\"notice\"><h2>Expired waivers \xE2\x80\x94 ignored</h2>\n"
+              "<table><thead><tr><th>Control</th><th>Targets</th><th>Expired</th><th>Approved by"
+              "</th><th>Reason</th><th>Where</th></tr></thead><tbody>\n");
+    json_array_foreach(expired, i, x) {
+        const json_t *w = json_object_get(x, "waiver");
+        hr_raw(h, "<tr><td class=\"mono\">");
+        hr_text_of(h, x, "control", "?");
+        hr_raw(h, "</td><td class=\"mono\">");
+        hr_text_of(h, w, "target", "?");
+        hr_raw(h, "</td><td>");
+        hr_text_of(h, w, "expires", "?");
+        hr_raw(h, "</td><td>");
+        hr_text_of(h, w, "approved_by", "");
+        hr_raw(h, "</td><td>");
+        hr_text_of(h, w, "reason", "");
+        hr_raw(h, "</td><td class=\"mono\">");
+        hr_text_of(h, w, "source", "");
+        hr_raw(h, "</td></tr>\n");
+    }
+    hr_raw(h, "</tbody></table></section>\n");
+}
+
 static void meta_table(struct hout *h, const json_t *rep)
 {
     const json_t *prof = json_object_get(rep, "profile");
@@ -155,7 +184,26 @@ static void meta_table(struct hout *h, const json_t *rep)
     hr_text_of(h, tool, "name", "cocscan");
     hr_raw(h, " ");
     hr_text_of(h, tool, "version", "");
-    hr_raw(h, "</td></tr>\n</tbody></table>\n");
+    hr_raw(h, "</td></tr>\n");
+    const json_t *w = json_object_get(rep, "waivers"), *ev = json_object_get(rep, "evidence");
+    if (json_is_object(w)) {
+        hr_raw(h, "<tr><th>Waivers</th><td><span class=\"mono\">");
+        hr_text_of(h, w, "file", "?");
+        hr_raw(h, "</span>: ");
+        hr_int(h, json_integer_value(json_object_get(w, "entries")));
+        hr_raw(h, " entries, ");
+        hr_int(h, (long long)json_array_size(json_object_get(w, "expired")));
+        hr_raw(h, " expired (ignored)</td></tr>\n");
+    }
+    if (json_is_object(ev)) {
+        hr_raw(h, "<tr><th>Evidence</th><td><span class=\"mono\">");
+        hr_text_of(h, ev, "file", "?");
+        hr_raw(h, "</span>: ");
+        hr_int(h, json_integer_value(json_object_get(ev, "answers")));
+        hr_raw(h, " answers (attested, not verified)</td></tr>\n");
+    }
+    hr_raw(h, "</tbody></table>\n");
+    expired_waivers(h, json_object_get(w, "expired"));
 }
 
 static void summary_tables(struct hout *h, const struct counts *c)

@@ -14,6 +14,8 @@ int cmd_profile(int argc, char **argv);
 int cmd_checks(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+int cmd_waivers(int argc, char **argv);          /* scanner/cmd_waivers.c */
+int cmd_evidence(int argc, char **argv);         /* scanner/cmd_waivers.c */
 
 /* Print "cocscan CMD: message (try 'cocscan CMD --help')" and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "eval.h"
 #include "log.h"
+#include "manual.h"
 #include "profile.h"
 #include "report.h"
 #include "report_output.h"
@@ -47,6 +48,8 @@ static const char evaluate_usage[] =
     "      --html FILE|-        write it as HTML\n"
     "      --sarif FILE|-       write it as SARIF 2.1.0\n"
     "      --junit FILE|-       write it as JUnit XML\n"
+    "      --waivers FILE       apply approved exceptions (as for `scan`)\n"
+    "      --evidence FILE      answers to the profile's attestations (as for `scan`)\n"
     "      --fail-on SEVERITY   lowest severity whose failure makes the exit code 1 (default low)\n"
     "  -q, --quiet              no readable summary on stdout\n"
     "  -h, --help               show this help\n"
@@ -110,9 +113,11 @@ int cmd_evaluate(int argc, char **argv)
         { "html", required_argument, NULL, 'H' },    { "sarif", required_argument, NULL, 'S' },
         { "junit", required_argument, NULL, 'J' },   { "fail-on", required_argument, NULL, 'F' },
         { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
+        { "waivers", required_argument, NULL, 'X' }, { "evidence", required_argument, NULL, 'Y' },
         { NULL, 0, NULL, 0 },
     };
     const char *profile_ref = PROFILE_DEFAULT, *outs[REPORT__COUNT] = { NULL };
+    struct manual_inputs mi = { 0 };
     enum severity fail_on = SEV_LOW;
     int quiet = 0, opt;
     opterr = 0;
@@ -125,6 +130,8 @@ int cmd_evaluate(int argc, char **argv)
         case 'S': outs[REPORT_SARIF] = optarg; break;
         case 'J': outs[REPORT_JUNIT] = optarg; break;
         case 'q': quiet = 1; break;
+        case 'X': mi.waivers_path = optarg; break;
+        case 'Y': mi.evidence_path = optarg; break;
         case 'h': fputs(evaluate_usage, stdout); return 0;
         case 'F':
             if (severity_parse(optarg, &fail_on) < 0)
@@ -152,7 +159,13 @@ int cmd_evaluate(int argc, char **argv)
         fputs(d.text.buf, stderr);
         goto out;
     }
+    profile_print_notes(&prof, stderr, "note: ");
+    if (manual_inputs_load(&mi, &prof, &d) < 0) {
+        fputs(d.text.buf, stderr);
+        goto out;
+    }
     rep = report_new(&prof, fail_on);
+    manual_inputs_to_report(&mi, rep, "evaluate");
     size_t i;
     json_t *tg;
     json_array_foreach(json_object_get(old, "targets"), i, tg) {
@@ -165,6 +178,7 @@ int cmd_evaluate(int argc, char **argv)
         if (!obs)
             obs = json_object();
         json_t *results = eval_judge(obs, &prof, NULL, unreachable);
+        manual_inputs_apply(&mi, &prof, t.url, results);
         report_add_target(rep, &t, obs, results, unreachable);
         json_t *added = json_object_get(rep, "targets"), *src = json_object_get(tg, "source");
         if (src) /* where the target was defined: SARIF anchors its findings there */
@@ -182,6 +196,7 @@ int cmd_evaluate(int argc, char **argv)
 out:
     json_decref(old);
     json_decref(rep);
+    manual_inputs_release(&mi);
     profile_release(&prof);
     diag_release(&d);
     return rc;

@@ -12,6 +12,7 @@
 #include "eval.h"
 #include "log.h"
 #include "login.h"
+#include "manual.h"
 #include "net.h"
 #include "profile.h"
 #include "report.h"
@@ -42,6 +43,11 @@ static const char scan_usage[] =
     "  -t, --timeout SECONDS    deadline for each connect, read and HTTP request (default 10)\n"
     "      --targets FILE       also scan the targets in FILE (after the URLs given): YAML\n"
     "                           with names, test accounts, documents, pages (docs/targets.md)\n"
+    "      --waivers FILE       approved exceptions (control, target glob, reason,\n"
+    "                           approved_by, expires): a current one turns a fail or warn\n"
+    "                           into `waived`; an expired one is ignored and reported\n"
+    "      --evidence FILE      answers to the profile's attestations (answer, by, date,\n"
+    "                           reference): shown as `attested`, never as verified\n"
     "  -c, --checks LIST        run only these checks or families, comma-separated\n"
     "                           (e.g. tls.protocols,headers); other controls are skipped\n"
     "      --ca-file FILE       PEM bundle of trusted CAs instead of the system store\n"
@@ -67,6 +73,7 @@ struct scan_opts {
     const char *outs[REPORT__COUNT]; /* by format: --html, --sarif, --junit (json: .json) */
     const char *checks;
     const char *targets; /* --targets FILE */
+    struct manual_inputs manual; /* --waivers, --evidence */
     enum severity fail_on;
     int quiet;
 };
@@ -139,7 +146,8 @@ static int add_file_targets(const char *path, int http_port, struct target **tar
 }
 
 static void scan_target(struct scan *scan, struct target *t, const struct profile *prof,
-                        const struct selection *sel, json_t *report)
+                        const struct selection *sel, const struct manual_inputs *mi,
+                        json_t *report)
 {
     struct coc_error e = { "" };
     json_t *observations = json_object();
@@ -156,6 +164,7 @@ static void scan_target(struct scan *scan, struct target *t, const struct profil
         login_shared_clear(scan); /* sessions end with the target */
     }
     json_t *results = eval_judge(observations, prof, sel, unreachable);
+    manual_inputs_apply(mi, prof, t->url, results);
     report_add_target(report, t, observations, results, unreachable);
 }
 
@@ -174,6 +183,8 @@ int cmd_scan(int argc, char **argv)
         { "html", required_argument, NULL, 'W' },
         { "sarif", required_argument, NULL, 'S' },
         { "junit", required_argument, NULL, 'U' },
+        { "waivers", required_argument, NULL, 'X' },
+        { "evidence", required_argument, NULL, 'Y' },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
@@ -208,6 +219,8 @@ int cmd_scan(int argc, char **argv)
         case 'W': o.outs[REPORT_HTML] = optarg; break;
         case 'S': o.outs[REPORT_SARIF] = optarg; break;
         case 'U': o.outs[REPORT_JUNIT] = optarg; break;
+        case 'X': o.manual.waivers_path = optarg; break;
+        case 'Y': o.manual.evidence_path = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'v': log_verbosity++; break;
         case 'h': fputs(scan_usage, stdout); return EXIT_COMPLIANT;
@@ -280,10 +293,15 @@ int cmd_scan(int argc, char **argv)
         goto out;
     }
     profile_print_notes(&prof, stderr, "note: ");
+    if (manual_inputs_load(&o.manual, &prof, &d) < 0) { /* before any probe */
+        fputs(d.text.buf, stderr);
+        goto out;
+    }
 
     report = report_new(&prof, o.fail_on);
+    manual_inputs_to_report(&o.manual, report, "scan");
     for (size_t i = 0; i < n; i++)
-        scan_target(&scan, &targets[i], &prof, o.checks ? &sel : NULL, report);
+        scan_target(&scan, &targets[i], &prof, o.checks ? &sel : NULL, &o.manual, report);
     report_finish(report);
     rc = report_exit_code(report);
 
@@ -293,6 +311,7 @@ int cmd_scan(int argc, char **argv)
         report_write_text(report, stdout, cli_use_color(1));
 out:
     json_decref(report);
+    manual_inputs_release(&o.manual);
     profile_release(&prof);
     diag_release(&d);
     selection_release(&sel);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "registry.h"
+#include "util.h"
 
 static int starts_with(const char *s, const char *prefix)
 {
@@ -64,29 +65,19 @@ static int version_rank(const char *v)
     return -1;
 }
 
-static int list_has(const json_t *list, const char *s)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
-            return 1;
-    return 0;
-}
-
 /* Every string of a is in b. A single string counts as a list of one. */
 static int subset(const json_t *a, const json_t *b)
 {
     if (json_is_string(a))
         return json_is_string(b) ? strcmp(json_string_value(a), json_string_value(b)) == 0
-                                 : list_has(b, json_string_value(a));
+                                 : json_list_has(b, json_string_value(a));
     size_t i;
     json_t *v;
     json_array_foreach(a, i, v) {
         if (!json_is_string(v))
             return 0;
         if (json_is_string(b) ? strcmp(json_string_value(v), json_string_value(b)) != 0
-                              : !list_has(b, json_string_value(v)))
+                              : !json_list_has(b, json_string_value(v)))
             return 0;
     }
     return 1;

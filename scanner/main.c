@@ -21,6 +21,8 @@ static const char usage[] =
     "  profile show NAME|FILE       print a profile (--resolved: after `extends`)\n"
     "  profile validate FILE...     check profiles; every problem as file:line:col\n"
     "  checks                       list every check with its family and expect keys\n"
+    "  waivers lint FILE            check a waivers file (--profile: against a profile)\n"
+    "  evidence lint FILE           check an evidence file of attestation answers\n"
     "  report FORMAT REPORT.json    render a stored report as html, sarif, junit or json\n"
     "  evaluate REPORT.json         judge a stored report's observations again under a\n"
     "                               profile, without any network access\n"
@@ -64,6 +66,10 @@ int main(int argc, char **argv)
         rc = cmd_report(argc - 1, argv + 1);
     else if (strcmp(cmd, "evaluate") == 0)
         rc = cmd_evaluate(argc - 1, argv + 1);
+    else if (strcmp(cmd, "waivers") == 0)
+        rc = cmd_waivers(argc - 1, argv + 1);
+    else if (strcmp(cmd, "evidence") == 0)
+        rc = cmd_evidence(argc - 1, argv + 1);
     else if (strcmp(cmd, "checks") == 0)
         rc = cmd_checks(argc - 1, argv + 1);
     else if (cmd[0] == '-')
