@@ -28,23 +28,12 @@ static const char *const evidence_keys[] = {
     "control", "target", "answer", "by", "date", "reference", NULL,
 };
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's civil algorithm). */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 long manual_today(void)
 {
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
-    return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    return (long)days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 /* A YYYY-MM-DD date that exists. 0 ok (out, *day set), -1. */
@@ -59,7 +48,7 @@ static int parse_date(const char *s, char out[11], long *day)
     if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
         return -1;
     memcpy(out, s, 11);
-    *day = days_from_civil(y, m, d);
+    *day = (long)days_from_civil(y, m, d);
     return 0;
 }
 

@@ -15,6 +15,9 @@ json_t *json_string_lossy(const char *s, size_t n);
 /* Does the JSON array `list` hold the string `word` (ASCII case-insensitive)? NULL list: no. */
 int json_list_has(const json_t *list, const char *word);
 
+/* Days from 1970-01-01 to the (proleptic Gregorian) date y-m-d; negative before it. */
+int64_t days_from_civil(int64_t y, int m, int d);
+
 /* Monotonic clock in milliseconds. */
 int64_t clock_ms(void);
 
