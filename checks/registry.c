@@ -27,6 +27,7 @@ extern const struct check check_http_cors;
 extern const struct check check_http_info_leak;
 extern const struct check check_mfa_enforced;
 extern const struct check check_mfa_advertised;
+extern const struct check check_oidc_discovery;
 extern const struct check check_documents_crawl;
 extern const struct check check_documents_unauthenticated;
 extern const struct check check_documents_cross_account;
@@ -60,6 +61,7 @@ static const struct check *const registry[] = {
     &check_http_info_leak,
     &check_mfa_enforced,
     &check_mfa_advertised,
+    &check_oidc_discovery,
     &check_documents_crawl,
     &check_documents_unauthenticated,
     &check_documents_cross_account,

@@ -67,7 +67,14 @@ run "$COCSCAN" checks
 like "$(cat "$RUN_OUT")" 'tls\.protocols +tls' "checks lists tls.protocols"
 like "$(cat "$RUN_OUT")" 'min_max_age +integer' "checks lists expect keys with types"
 run "$COCSCAN" checks --json
-is "$(jq -r '[.[].id] | join(",")' "$RUN_OUT")" "tls.protocols,tls.ciphers,tls.groups,tls.features,cert.chain,cert.hostname,cert.expiry,cert.key,cert.signature,cert.ocsp,headers.hsts,cookies.attributes,headers.content_type_options,headers.referrer_policy,headers.csp,headers.frame_options,headers.cross_origin,headers.cache_control,http.redirect,http.cors,http.info_leak,mfa.enforced,mfa.advertised,documents.crawl,documents.unauthenticated,documents.cross_account,documents.enumeration,documents.headers,documents.exposed_paths,documents.listing" "checks --json ids"
+ids=tls.protocols,tls.ciphers,tls.groups,tls.features
+ids+=,cert.chain,cert.hostname,cert.expiry,cert.key,cert.signature,cert.ocsp
+ids+=,headers.hsts,cookies.attributes,headers.content_type_options,headers.referrer_policy
+ids+=,headers.csp,headers.frame_options,headers.cross_origin,headers.cache_control
+ids+=,http.redirect,http.cors,http.info_leak,mfa.enforced,mfa.advertised,oidc.discovery
+ids+=,documents.crawl,documents.unauthenticated,documents.cross_account
+ids+=,documents.enumeration,documents.headers,documents.exposed_paths,documents.listing
+is "$(jq -r '[.[].id] | join(",")' "$RUN_OUT")" "$ids" "checks --json ids"
 is "$(jq -r '.[] | select(.id == "headers.hsts") | [.expect[].name] | join(",")' "$RUN_OUT")" \
     "min_max_age,include_subdomains,preload" "checks --json expect keys"
 
