@@ -14,6 +14,14 @@
 #include "url.h"
 #include "util.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* Headers not read whole cannot be judged: what was cut may be the header (or the part of a
+ * policy) that decides, and the rest may read stricter than what browsers got. */
+#define HEADERS_UNREAD                                                                       \
+    "the start page sent more than " STR(HTTP_MAX_HEADERS) " header lines or a header value " \
+    "over " STR(HTTP_MAX_HEADER_VALUE) " bytes; headers not read whole cannot be judged"
+
 static json_t *lossy(const char *s)
 {
     return json_string_lossy(s, strlen(s));
@@ -39,14 +47,16 @@ static json_t *headers_object(const json_t *pairs)
 int http_page_observe(struct scan *scan, struct target *t, json_t *obs, const char *check_id)
 {
     if (json_object_get(obs, "final_url"))
-        return 0;
+        return json_is_true(json_object_get(obs, "headers_truncated"))
+                   ? obs_error(obs, check_id, "%s", HEADERS_UNREAD)
+                   : 0;
     const char *prev_err = json_string_value(json_object_get(obs, "fetch_error"));
     if (prev_err)
         return obs_error(obs, check_id, "%s", prev_err);
     json_t *chain = json_array();
     char *url = strdup(t->url);
     struct coc_error e = { "" };
-    int rc = -1;
+    int rc = -1, truncated = 0;
     json_object_set_new(obs, "url", json_string(t->url));
     for (int hop = 0; url; hop++) {
         struct http_response resp;
@@ -73,7 +83,8 @@ int http_page_observe(struct scan *scan, struct target *t, json_t *obs, const ch
             const char *type = http_header_first(&resp, "content-type");
             if (!type || strcasestr(type, "html"))
                 json_object_set_new(obs, "meta", html_meta_extract(resp.body.buf, resp.body.len));
-            if (resp.headers_truncated)
+            truncated |= resp.headers_truncated;
+            if (truncated)
                 json_object_set_new(obs, "headers_truncated", json_true());
             if (redirect)
                 json_object_set_new(obs, "redirect_not_followed",
@@ -81,9 +92,10 @@ int http_page_observe(struct scan *scan, struct target *t, json_t *obs, const ch
                                                     ? "too many redirects"
                                                     : "leaves the target's origin"));
             http_response_release(&resp);
-            rc = 0;
+            rc = truncated ? obs_error(obs, check_id, "%s", HEADERS_UNREAD) : 0;
             break;
         }
+        truncated |= resp.headers_truncated; /* HSTS is judged on redirects too */
         free(url);
         url = strdup(resp.location);
         http_response_release(&resp);

@@ -93,7 +93,21 @@ static void log_cookies(struct http_session *s, const char *url, const json_t *h
 struct sink {
     struct http_response *resp;
     size_t max_body;
+    size_t header_bytes;  /* of the current response head */
+    int header_overflow;  /* the head passed HTTP_HEAD_MAX_BYTES: transfer aborted */
 };
+
+/*
+ * Limits against hostile servers (docs/hardening.md lists them all). The body cap (max_body)
+ * counts bytes after content decoding: curl inflates gzip/deflate incrementally into on_body,
+ * so a decompression bomb stops at the cap like any other body. A response head is capped at
+ * HTTP_HEAD_MAX_BYTES in all (what Chrome accepts), so an endless stream of header lines ends
+ * the request at once instead of at the deadline; curl itself refuses one line over 100 KiB.
+ * A transfer slower than HTTP_LOW_SPEED bytes/s for the --timeout (whole seconds, at least 1)
+ * is stalled and aborted, so a trickling server costs one timeout, not the 2x total below.
+ */
+#define HTTP_HEAD_MAX_BYTES (256 * 1024)
+#define HTTP_LOW_SPEED 1024L
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
@@ -117,7 +131,13 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
         /* A new response (after 100 Continue, say): keep only the last one's headers. */
         json_array_clear(r->headers);
         r->headers_truncated = 0;
+        s->header_bytes = n;
         return n;
+    }
+    s->header_bytes += n;
+    if (s->header_bytes > HTTP_HEAD_MAX_BYTES) {
+        s->header_overflow = 1;
+        return 0; /* abort: no browser would read this head either */
     }
     const char *colon = memchr(data, ':', n);
     if (!colon || colon == data)
@@ -139,8 +159,10 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
     while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
         end--;
     size_t vlen = (size_t)(end - v);
-    if (vlen > HTTP_MAX_HEADER_VALUE)
+    if (vlen > HTTP_MAX_HEADER_VALUE) {
         vlen = HTTP_MAX_HEADER_VALUE;
+        r->headers_truncated = 1; /* a cut policy may read stricter than the one sent */
+    }
     json_t *pair = json_array();
     json_array_append_new(pair, json_string_lossy(name, strlen(name)));
     json_array_append_new(pair, json_string_lossy(v, vlen));
@@ -154,7 +176,7 @@ int http_fetch(const struct scan *scan, const struct http_request *req, struct h
     memset(resp, 0, sizeof *resp);
     strbuf_init(&resp->body);
     resp->headers = json_array();
-    struct sink sink = { resp, req->max_body ? req->max_body : HTTP_MAX_BODY };
+    struct sink sink = { .resp = resp, .max_body = req->max_body ? req->max_body : HTTP_MAX_BODY };
     struct curl_slist *hdrs = NULL;
     int rc = -1;
     CURL *c = curl_easy_init();
@@ -169,6 +191,8 @@ int http_fetch(const struct scan *scan, const struct http_request *req, struct h
     curl_easy_setopt(c, CURLOPT_USERAGENT, "cocscan/" COC_VERSION " (code-of-connection scanner)");
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)scan->timeout_ms);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)scan->timeout_ms * 2);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, HTTP_LOW_SPEED);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)(scan->timeout_ms + 999) / 1000);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -190,8 +214,19 @@ int http_fetch(const struct scan *scan, const struct http_request *req, struct h
         curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* the cookie engine, in memory only */
     }
     CURLcode cc = curl_easy_perform(c);
+    if (sink.header_overflow) {
+        coc_fail(e, "%s %s: the response head is larger than %d KiB", method, req->url,
+                 HTTP_HEAD_MAX_BYTES / 1024);
+        goto out;
+    }
     if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && resp->body_truncated)) {
-        coc_fail(e, "%s %s: %s", method, req->url, curl_easy_strerror(cc));
+        /* curl 7 refuses a header line over 100 KiB (CURL_MAX_HTTP_HEADER) with nothing but
+         * CURLE_OUT_OF_MEMORY: say what it almost always means. */
+        if (cc == CURLE_OUT_OF_MEMORY)
+            coc_fail(e, "%s %s: a response header line is over curl's 100 KiB limit (or memory "
+                        "ran out)", method, req->url);
+        else
+            coc_fail(e, "%s %s: %s", method, req->url, curl_easy_strerror(cc));
         goto out;
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);

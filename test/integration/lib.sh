@@ -833,3 +833,21 @@ start_portal() {
     _coc_start_simple "$name" "$COC_PYTHON" "$top/test/fixtures/portal.py" --port @PORT@ \
         --cert "$CERTDIR/good-chain.pem" --key "$CERTDIR/good.key" --log "$log" "$@"
 }
+
+# start_hostile NAME --mode MODE [HOSTILE_ARGS...] — test/fixtures/hostile.py, a server that
+# misbehaves on cue (TLS: truncated, oversized, endless alerts, silent, trickling; HTTP over TLS:
+# 1 GiB body, gzip bomb, redirect loop or off-site, 10,000 headers, a 1 MiB header, invalid
+# UTF-8, markup; see its --help), on 127.0.0.1:PORT with the test PKI's good certificate (a
+# later --cert/--key wins). One JSON line per connection goes to $tmpdir/NAME.requests.jsonl,
+# named by HOSTILE_LOG. Example:
+#     start_hostile bomb --mode http-gzip-bomb
+start_hostile() {
+    local name=$1
+    shift
+    if [ -z "$CERTDIR" ]; then
+        gen_certs || return 1
+    fi
+    HOSTILE_LOG=$tmpdir/$name.requests.jsonl
+    _coc_start_simple "$name" "$COC_PYTHON" "$top/test/fixtures/hostile.py" --port @PORT@ \
+        --cert "$CERTDIR/good-chain.pem" --key "$CERTDIR/good.key" --log "$HOSTILE_LOG" "$@"
+}
