@@ -29,11 +29,16 @@ int cli_bad_option(const char *cmd, int opt, char **argv)
     return cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
+int cli_is_terminal(int fd)
+{
+    const char *term = getenv("TERM");
+    return isatty(fd) && !(term && strcmp(term, "dumb") == 0);
+}
+
 int cli_use_color(int fd)
 {
     const char *nc = getenv("NO_COLOR");
     if (nc && nc[0])
         return 0;
-    const char *term = getenv("TERM");
-    return isatty(fd) && !(term && strcmp(term, "dumb") == 0);
+    return cli_is_terminal(fd);
 }

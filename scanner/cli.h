@@ -16,12 +16,16 @@ int cmd_report(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_waivers(int argc, char **argv);          /* scanner/cmd_waivers.c */
 int cmd_evidence(int argc, char **argv);         /* scanner/cmd_waivers.c */
+int cmd_keygen(int argc, char **argv);          /* scanner/cmd_sign.c */
+int cmd_report_verify(int argc, char **argv);   /* scanner/cmd_sign.c: `report verify` */
 
 /* Print "cocscan CMD: message (try 'cocscan CMD --help')" and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Report a getopt failure (unknown option, missing argument) as one line. */
 int cli_bad_option(const char *cmd, int opt, char **argv);
-/* Should output to this stream be coloured? (a terminal, and NO_COLOR unset) */
+/* Is fd a terminal that can redraw a line (a tty, and TERM is not "dumb")? */
+int cli_is_terminal(int fd);
+/* Should output to this stream be coloured? (such a terminal, and NO_COLOR unset) */
 int cli_use_color(int fd);
 
 #endif

@@ -16,10 +16,12 @@
 #include "profile.h"
 #include "report.h"
 #include "report_output.h"
+#include "sign.h"
 #include "target.h"
 
 static const char report_usage[] =
     "Usage: cocscan report FORMAT REPORT.json [-o FILE]\n"
+    "       cocscan report verify REPORT.json --pubkey KEY\n"
     "\n"
     "Render a JSON report written by `cocscan scan --json` (or `evaluate`) in another format.\n"
     "FORMAT is one of:\n"
@@ -32,6 +34,8 @@ static const char report_usage[] =
     "  -o, --output FILE|-   where to write it (default '-', standard output); a file is\n"
     "                        written to a temporary and renamed, never left half-written\n"
     "  -h, --help            show this help\n"
+    "\n"
+    "verify: check a report's signature (cocscan keygen, scan --sign-key)\n"
     "\n"
     "Exit codes: 0 written, 2 usage error or a file that is not a cocscan report.\n";
 
@@ -48,6 +52,8 @@ static const char evaluate_usage[] =
     "      --html FILE|-        write it as HTML\n"
     "      --sarif FILE|-       write it as SARIF 2.1.0\n"
     "      --junit FILE|-       write it as JUnit XML\n"
+    "      --sign-key KEY       sign the --json FILE with this Ed25519 key (cocscan keygen):\n"
+    "                           the signature goes to FILE.sig (docs/signing.md)\n"
     "      --waivers FILE       apply approved exceptions (as for `scan`)\n"
     "      --evidence FILE      answers to the profile's attestations (as for `scan`)\n"
     "      --fail-on SEVERITY   lowest severity whose failure makes the exit code 1 (default low)\n"
@@ -65,6 +71,8 @@ int cmd_report(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    if (argc > 1 && strcmp(argv[1], "verify") == 0)
+        return cmd_report_verify(argc - 1, argv + 1);
     const char *output = "-";
     int opt;
     opterr = 0;
@@ -114,9 +122,10 @@ int cmd_evaluate(int argc, char **argv)
         { "junit", required_argument, NULL, 'J' },   { "fail-on", required_argument, NULL, 'F' },
         { "quiet", no_argument, NULL, 'q' },         { "help", no_argument, NULL, 'h' },
         { "waivers", required_argument, NULL, 'X' }, { "evidence", required_argument, NULL, 'Y' },
+        { "sign-key", required_argument, NULL, 'G' },
         { NULL, 0, NULL, 0 },
     };
-    const char *profile_ref = PROFILE_DEFAULT, *outs[REPORT__COUNT] = { NULL };
+    const char *profile_ref = PROFILE_DEFAULT, *outs[REPORT__COUNT] = { NULL }, *sign_key = NULL;
     struct manual_inputs mi = { 0 };
     enum severity fail_on = SEV_LOW;
     int quiet = 0, opt;
@@ -132,6 +141,7 @@ int cmd_evaluate(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'X': mi.waivers_path = optarg; break;
         case 'Y': mi.evidence_path = optarg; break;
+        case 'G': sign_key = optarg; break;
         case 'h': fputs(evaluate_usage, stdout); return 0;
         case 'F':
             if (severity_parse(optarg, &fail_on) < 0)
@@ -151,6 +161,10 @@ int cmd_evaluate(int argc, char **argv)
     struct diag d = DIAG_INIT;
     int rc = EXIT_USAGE;
     memset(&prof, 0, sizeof prof);
+    if (sign_preflight(outs[REPORT_JSON], sign_key, &e) < 0) {
+        log_err("evaluate: %s", e.msg);
+        goto out;
+    }
     if (report_read(argv[optind], &old, &e) < 0) {
         log_err("evaluate: %s", e.msg);
         goto out;
@@ -190,6 +204,8 @@ int cmd_evaluate(int argc, char **argv)
     report_finish(rep);
     rc = report_exit_code(rep);
     if (report_output_all(rep, outs, "evaluate") < 0)
+        rc = EXIT_NOSCAN;
+    else if (sign_outputs(outs[REPORT_JSON], sign_key, "evaluate") < 0)
         rc = EXIT_NOSCAN;
     if (!quiet && !report_outputs_to_stdout(outs))
         report_write_text(rep, stdout, cli_use_color(1));

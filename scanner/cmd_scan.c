@@ -11,13 +11,15 @@
 #include "cli.h"
 #include "eval.h"
 #include "log.h"
-#include "login.h"
+#include "hostgate.h"
 #include "manual.h"
-#include "net.h"
 #include "profile.h"
 #include "report.h"
 #include "report_output.h"
 #include "scan.h"
+#include "scan_run.h"
+#include "shard.h"
+#include "sign.h"
 #include "target.h"
 #include "targets_file.h"
 #include "util.h"
@@ -38,6 +40,8 @@ static const char scan_usage[] =
     "      --html FILE|-        also write it as one self-contained HTML page\n"
     "      --sarif FILE|-       also write it as SARIF 2.1.0 (GitHub code scanning)\n"
     "      --junit FILE|-       also write it as JUnit XML (a testcase per control)\n"
+    "      --sign-key KEY       sign the --json FILE with this Ed25519 key (cocscan keygen):\n"
+    "                           the signature goes to FILE.sig (docs/signing.md)\n"
     "      --fail-on SEVERITY   lowest severity whose failure makes the exit code 1:\n"
     "                           info, low (default), medium, high, critical\n"
     "  -t, --timeout SECONDS    deadline for each connect, read and HTTP request (default 10)\n"
@@ -48,6 +52,15 @@ static const char scan_usage[] =
     "                           into `waived`; an expired one is ignored and reported\n"
     "      --evidence FILE      answers to the profile's attestations (answer, by, date,\n"
     "                           reference): shown as `attested`, never as verified\n"
+    "  -C, --concurrency N      targets scanned at once (default 16, at most 256)\n"
+    "      --per-host N         connections (or HTTP requests) in flight to one host at\n"
+    "                           once, across all targets (default 4; 0: no cap)\n"
+    "      --rate R             connections or requests started per second per host\n"
+    "                           (default: no limit; e.g. 2 or 0.5)\n"
+    "      --shard K/N          scan only shard K of N: every Nth target of the list, from\n"
+    "                           the Kth (URLs given first, then the targets file in order)\n"
+    "      --shards N           the shard count for a Kubernetes Indexed Job: the shard is\n"
+    "                           JOB_COMPLETION_INDEX + 1 (docs/fleet.md)\n"
     "  -c, --checks LIST        run only these checks or families, comma-separated\n"
     "                           (e.g. tls.protocols,headers); other controls are skipped\n"
     "      --ca-file FILE       PEM bundle of trusted CAs instead of the system store\n"
@@ -55,10 +68,12 @@ static const char scan_usage[] =
     "                           (default 80; a target's http_port in --targets wins)\n"
     "      --max-enum N         neighbouring ids documents.enumeration tries per known\n"
     "                           document, closest first (default 10, at most 100)\n"
-"  -q, --quiet              no readable report on stdout (errors still go to stderr)\n"
+    "  -q, --quiet              no readable report on stdout and no progress line (errors\n"
+    "                           still go to stderr)\n"
     "  -v, --verbose            say what is being probed on stderr (-vv for more)\n"
     "  -h, --help               show this help\n"
     "\n"
+    "On a terminal, stderr shows a progress line (targets done, failing, current target).\n"
     "Colour is used only on a terminal and never when NO_COLOR is set.\n"
     "Exit codes: 0 compliant, 1 non-compliant or incomplete (a fail or error at or above\n"
     "--fail-on), 2 usage, profile or input error, 3 no target could be scanned.\n"
@@ -74,6 +89,11 @@ struct scan_opts {
     const char *checks;
     const char *targets; /* --targets FILE */
     struct manual_inputs manual; /* --waivers, --evidence */
+    const char *shard;           /* --shard K/N */
+    const char *sign_key;        /* --sign-key KEY */
+    unsigned shards;             /* --shards N */
+    int concurrency, per_host;
+    double rate;
     enum severity fail_on;
     int quiet;
 };
@@ -145,29 +165,6 @@ static int add_file_targets(const char *path, int http_port, struct target **tar
     return 0;
 }
 
-static void scan_target(struct scan *scan, struct target *t, const struct profile *prof,
-                        const struct selection *sel, const struct manual_inputs *mi,
-                        json_t *report)
-{
-    struct coc_error e = { "" };
-    json_t *observations = json_object();
-    const char *unreachable = NULL;
-    log_debug(1, "%s: connecting to %s port %d", t->url, t->host, t->port);
-    int fd = net_connect(t->host, t->port, scan->timeout_ms, &e);
-    scan->probes++;
-    if (fd < 0) {
-        unreachable = e.msg;
-        log_err("%s: %s", t->url, e.msg);
-    } else {
-        net_close(fd);
-        eval_observe(scan, t, prof, sel, observations);
-        login_shared_clear(scan); /* sessions end with the target */
-    }
-    json_t *results = eval_judge(observations, prof, sel, unreachable);
-    manual_inputs_apply(mi, prof, t->url, results);
-    report_add_target(report, t, observations, results, unreachable);
-}
-
 int cmd_scan(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -183,19 +180,27 @@ int cmd_scan(int argc, char **argv)
         { "html", required_argument, NULL, 'W' },
         { "sarif", required_argument, NULL, 'S' },
         { "junit", required_argument, NULL, 'U' },
+        { "sign-key", required_argument, NULL, 'G' },
         { "waivers", required_argument, NULL, 'X' },
         { "evidence", required_argument, NULL, 'Y' },
+        { "concurrency", required_argument, NULL, 'C' },
+        { "per-host", required_argument, NULL, 'P' },
+        { "rate", required_argument, NULL, 'R' },
+        { "shard", required_argument, NULL, 'K' },
+        { "shards", required_argument, NULL, 'N' },
         { "quiet", no_argument, NULL, 'q' },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    struct scan_opts o = { .profile = PROFILE_DEFAULT, .fail_on = SEV_LOW };
+    struct scan_opts o = { .profile = PROFILE_DEFAULT, .fail_on = SEV_LOW,
+                           .concurrency = SCAN_CONCURRENCY_DEFAULT,
+                           .per_host = HOSTGATE_DEFAULT_PER_HOST };
     struct scan scan = { .timeout_ms = 10000, .max_enum = 10 };
     int opt, http_port = 80;
     opterr = 0;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, ":p:j:t:c:qvh", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":p:j:t:c:C:qvh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'p': o.profile = optarg; break;
         case 'j': o.json = optarg; break;
@@ -219,8 +224,37 @@ int cmd_scan(int argc, char **argv)
         case 'W': o.outs[REPORT_HTML] = optarg; break;
         case 'S': o.outs[REPORT_SARIF] = optarg; break;
         case 'U': o.outs[REPORT_JUNIT] = optarg; break;
+        case 'G': o.sign_key = optarg; break;
         case 'X': o.manual.waivers_path = optarg; break;
         case 'Y': o.manual.evidence_path = optarg; break;
+        case 'K': o.shard = optarg; break;
+        case 'C':
+            if (parse_int(optarg, 1, SCAN_CONCURRENCY_MAX, &o.concurrency) < 0)
+                return cli_usage_error("scan", "--concurrency: '%s' is not a number from 1 to %d",
+                                       optarg, SCAN_CONCURRENCY_MAX);
+            break;
+        case 'P':
+            if (parse_int(optarg, 0, 1000, &o.per_host) < 0)
+                return cli_usage_error("scan", "--per-host: '%s' is not a number from 0 to 1000",
+                                       optarg);
+            break;
+        case 'R': {
+            char *end = NULL;
+            errno = 0;
+            o.rate = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(o.rate > 0 && o.rate <= 10000))
+                return cli_usage_error("scan", "--rate: '%s' is not a number of requests per "
+                                               "second above 0 (at most 10000)", optarg);
+            break;
+        }
+        case 'N': {
+            int v;
+            if (parse_int(optarg, 1, SHARD_MAX, &v) < 0)
+                return cli_usage_error("scan", "--shards: '%s' is not a number from 1 to %d",
+                                       optarg, SHARD_MAX);
+            o.shards = (unsigned)v;
+            break;
+        }
         case 'q': o.quiet = 1; break;
         case 'v': log_verbosity++; break;
         case 'h': fputs(scan_usage, stdout); return EXIT_COMPLIANT;
@@ -250,6 +284,7 @@ int cmd_scan(int argc, char **argv)
     struct diag d = DIAG_INIT;
     struct coc_error e = { "" };
     json_t *report = NULL;
+    unsigned char *keep = NULL;
     if (!targets) {
         log_err("out of memory");
         return EXIT_NOSCAN;
@@ -263,6 +298,11 @@ int cmd_scan(int argc, char **argv)
     }
     if (o.targets && add_file_targets(o.targets, http_port, &targets, &n, &d) < 0) {
         fputs(d.text.buf, stderr);
+        goto out;
+    }
+    struct shard shard;
+    if (shard_resolve(o.shard, o.shards, getenv("JOB_COMPLETION_INDEX"), &shard, &e) < 0) {
+        rc = cli_usage_error("scan", "%s", e.msg);
         goto out;
     }
     if (o.checks && selection_parse(o.checks, &sel, &e) < 0) {
@@ -288,6 +328,10 @@ int cmd_scan(int argc, char **argv)
         rc = cli_usage_error("scan", "only one report can go to standard output ('-')");
         goto out;
     }
+    if (sign_preflight(o.json, o.sign_key, &e) < 0) { /* before any probe */
+        log_err("scan: %s", e.msg);
+        goto out;
+    }
     if (profile_load(o.profile, &prof, &d) < 0) {
         fputs(d.text.buf, stderr);
         goto out;
@@ -300,16 +344,43 @@ int cmd_scan(int argc, char **argv)
 
     report = report_new(&prof, o.fail_on);
     manual_inputs_to_report(&o.manual, report, "scan");
+    keep = calloc(n ? n : 1, 1);
+    if (!keep) {
+        log_err("out of memory");
+        rc = EXIT_NOSCAN;
+        goto out;
+    }
+    size_t kept = 0;
     for (size_t i = 0; i < n; i++)
-        scan_target(&scan, &targets[i], &prof, o.checks ? &sel : NULL, &o.manual, report);
+        kept += keep[i] = (unsigned char)shard_has(&shard, i);
+    if (shard.count) {
+        json_object_set_new(report, "shard", json_pack("{s:i, s:i, s:I, s:I}", "index",
+                                                       (int)shard.index, "count", (int)shard.count,
+                                                       "targets", (json_int_t)kept,
+                                                       "of_targets", (json_int_t)n));
+        log_debug(1, "shard %u/%u: %zu of %zu targets", shard.index, shard.count, kept, n);
+    }
+    hostgate_configure(o.per_host, o.rate);
+    struct scan_run run = {
+        .settings = &scan, .prof = &prof, .sel = o.checks ? &sel : NULL, .mi = &o.manual,
+        .concurrency = o.concurrency, .progress = !o.quiet && cli_is_terminal(2),
+        .color = cli_use_color(2),
+    };
+    scan.probes = scan_run_targets(&run, targets, n, keep, report);
+    log_debug(1, "%u connections; at most %d in flight to one host (--per-host %d)",
+              scan.probes, hostgate_peak(), o.per_host);
+    hostgate_reset();
     report_finish(report);
     rc = report_exit_code(report);
 
     if (report_output_all(report, o.outs, "scan") < 0)
         rc = EXIT_NOSCAN;
+    else if (sign_outputs(o.json, o.sign_key, "scan") < 0)
+        rc = EXIT_NOSCAN;
     if (!o.quiet && !to_stdout)
         report_write_text(report, stdout, cli_use_color(1));
 out:
+    free(keep);
     json_decref(report);
     manual_inputs_release(&o.manual);
     profile_release(&prof);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostgate.h"
 #include "log.h"
 #include "scan.h"
 #include "url.h"
@@ -213,6 +214,13 @@ int http_fetch(const struct scan *scan, const struct http_request *req, struct h
         curl_easy_setopt(c, CURLOPT_SHARE, req->session->share);
         curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* the cookie engine, in memory only */
     }
+    struct url_parts up;
+    char *gate_host = NULL; /* one request in flight holds one of its host's slots */
+    if (url_split(req->url, &up) == 0) {
+        gate_host = up.host + (up.host[0] == '['); /* as net_connect names an IPv6 host */
+        gate_host[strcspn(gate_host, "]")] = '\0';
+        hostgate_enter(gate_host);
+    }
     CURLcode cc = curl_easy_perform(c);
     if (sink.header_overflow) {
         coc_fail(e, "%s %s: the response head is larger than %d KiB", method, req->url,
@@ -242,7 +250,9 @@ int http_fetch(const struct scan *scan, const struct http_request *req, struct h
     rc = 0;
 out:
     curl_slist_free_all(hdrs);
-    curl_easy_cleanup(c);
+    curl_easy_cleanup(c); /* closes the connection: only then is the host's slot free */
+    if (gate_host)
+        hostgate_leave(gate_host);
     if (rc < 0)
         http_response_release(resp);
     return rc;

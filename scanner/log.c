@@ -5,10 +5,18 @@
 #include <stdio.h>
 
 int log_verbosity;
+static volatile int progress_on; /* 0 none, 1 plain, 2 with ANSI erase-line */
+
+void log_progress_active(int on)
+{
+    progress_on = on;
+}
 
 static void vlog(const char *tag, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "cocscan: %s", tag);
+    /* over a progress line: erase it (with ANSI only when colour is allowed) */
+    fprintf(stderr, "%scocscan: %s", progress_on == 2 ? "\r\033[K" : progress_on ? "\r" : "",
+            tag);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
 }

@@ -1,4 +1,5 @@
 /* main.c — entry point: dispatch to a subcommand; every exit code is decided here or in one. */
+#include <jansson.h>
 #include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ static const char usage[] =
     "  waivers lint FILE            check a waivers file (--profile: against a profile)\n"
     "  evidence lint FILE           check an evidence file of attestation answers\n"
     "  report FORMAT REPORT.json    render a stored report as html, sarif, junit or json\n"
+    "  report verify REPORT.json    check a signed report (--pubkey KEY)\n"
     "  evaluate REPORT.json         judge a stored report's observations again under a\n"
     "                               profile, without any network access\n"
     "\n"
@@ -53,6 +55,7 @@ int main(int argc, char **argv)
         return 0;
     }
     xmlInitParser(); /* once, before any thread: libxml2's lazy set-up is not thread-safe */
+    json_object_seed(0); /* jansson's hash seed, likewise, before the scan's worker threads */
     if (http_global_init() < 0) {
         fprintf(stderr, "cocscan: cannot initialise libcurl\n");
         return EXIT_NOSCAN;
@@ -70,6 +73,8 @@ int main(int argc, char **argv)
         rc = cmd_waivers(argc - 1, argv + 1);
     else if (strcmp(cmd, "evidence") == 0)
         rc = cmd_evidence(argc - 1, argv + 1);
+    else if (strcmp(cmd, "keygen") == 0)
+        rc = cmd_keygen(argc - 1, argv + 1);
     else if (strcmp(cmd, "checks") == 0)
         rc = cmd_checks(argc - 1, argv + 1);
     else if (cmd[0] == '-')

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "hostgate.h"
 #include "util.h"
 
 static int wait_fd(int fd, short events, int64_t deadline)
@@ -67,11 +68,16 @@ int net_connect(const char *host, int port, int timeout_ms, struct coc_error *e)
     int gai = getaddrinfo(host, portstr, &hints, &res);
     if (gai != 0)
         return coc_fail(e, "cannot resolve %s: %s", host, gai_strerror(gai));
+    hostgate_enter(host); /* the per-host cap and rate: waiting is not part of the deadline */
     int64_t deadline = clock_ms() + timeout_ms;
     int fd = -1, err = 0;
     for (const struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next)
         fd = connect_one(ai, deadline, &err);
     freeaddrinfo(res);
+    if (fd >= 0)
+        hostgate_bind_fd(fd, host);
+    else
+        hostgate_leave(host);
     if (fd < 0) {
         if (err == ETIMEDOUT)
             return coc_fail(e, "connect to %s port %d: timed out after %d ms", host, port,
@@ -128,6 +134,10 @@ ssize_t net_recv(int fd, void *buf, size_t cap, int64_t deadline, struct coc_err
 
 void net_close(int fd)
 {
-    if (fd >= 0)
-        close(fd);
+    if (fd >= 0) {
+        const char *host = hostgate_unbind_fd(fd);
+        close(fd); /* before the slot is given back: the next connection never overlaps it */
+        if (host)
+            hostgate_leave(host);
+    }
 }
