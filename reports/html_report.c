@@ -75,6 +75,11 @@ static void verdict_badge(struct hout *h, const json_t *o)
     hr_raw(h, "</span>");
 }
 
+void hr_verdict_badge(struct hout *h, const json_t *o)
+{
+    verdict_badge(h, o);
+}
+
 static void count_cell(struct hout *h, long n)
 {
     hr_raw(h, n ? "<td class=\"n\">" : "<td class=\"n zero\">");

@@ -82,6 +82,8 @@ void hr_wrap_of(struct hout *h, const json_t *o, const char *key, const char *be
 void hr_status_badge(struct hout *h, const json_t *r, int st);
 /* A severity label, likewise. */
 void hr_sev_label(struct hout *h, const json_t *r, int sev);
+/* A verdict badge (o's "verdict": mark, word and class; an unknown verdict's word escaped). */
+void hr_verdict_badge(struct hout *h, const json_t *o);
 /* One finding as a card: badge, severity, control, expected vs observed, refs, evidence. */
 void hr_finding(struct hout *h, const struct item *it);
 /* One row of the folded tables of skipped and passed controls. */

@@ -18,6 +18,8 @@ int cmd_waivers(int argc, char **argv);          /* scanner/cmd_waivers.c */
 int cmd_evidence(int argc, char **argv);         /* scanner/cmd_waivers.c */
 int cmd_keygen(int argc, char **argv);          /* scanner/cmd_sign.c */
 int cmd_report_verify(int argc, char **argv);   /* scanner/cmd_sign.c: `report verify` */
+int cmd_report_merge(int argc, char **argv);    /* scanner/cmd_fleet.c: `report merge` */
+int cmd_report_diff(int argc, char **argv);     /* scanner/cmd_fleet.c: `report diff` */
 
 /* Print "cocscan CMD: message (try 'cocscan CMD --help')" and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -21,6 +21,8 @@
 
 static const char report_usage[] =
     "Usage: cocscan report FORMAT REPORT.json [-o FILE]\n"
+    "       cocscan report merge REPORT.json... [-o FILE] [--html FILE] [--fail]\n"
+    "       cocscan report diff OLD.json NEW.json [--json [FILE]]\n"
     "       cocscan report verify REPORT.json --pubkey KEY\n"
     "\n"
     "Render a JSON report written by `cocscan scan --json` (or `evaluate`) in another format.\n"
@@ -35,7 +37,10 @@ static const char report_usage[] =
     "                        written to a temporary and renamed, never left half-written\n"
     "  -h, --help            show this help\n"
     "\n"
+    "merge: many reports as one fleet view (JSON, --html page), worst target first\n"
+    "diff: what changed between two reports of the same targets (exit 1 if it regressed)\n"
     "verify: check a report's signature (cocscan keygen, scan --sign-key)\n"
+    "Each has its own --help (`cocscan report merge --help`).\n"
     "\n"
     "Exit codes: 0 written, 2 usage error or a file that is not a cocscan report.\n";
 
@@ -71,6 +76,10 @@ int cmd_report(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
+    if (argc > 1 && strcmp(argv[1], "merge") == 0)
+        return cmd_report_merge(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "diff") == 0)
+        return cmd_report_diff(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "verify") == 0)
         return cmd_report_verify(argc - 1, argv + 1);
     const char *output = "-";
