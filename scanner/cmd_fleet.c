@@ -16,6 +16,7 @@
 #include "log.h"
 #include "report.h"
 #include "report_output.h"
+#include "sign.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -33,6 +34,8 @@ static const char merge_usage[] =
     "      --html FILE|-     write the fleet as one self-contained HTML page\n"
     "      --fail            exit 1 when any target is non-compliant, incomplete or\n"
     "                        unreachable\n"
+    "      --sign-key KEY    sign the fleet JSON file with this Ed25519 key (cocscan\n"
+    "                        keygen): the signature goes to FILE.sig (docs/signing.md)\n"
     "  -h, --help            show this help\n"
     "\n"
     "Order: unreachable, non-compliant, incomplete, then compliant targets; within each, more\n"
@@ -106,10 +109,11 @@ int cmd_report_merge(int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "html", required_argument, NULL, 'H' },
         { "fail", no_argument, NULL, 'F' },
+        { "sign-key", required_argument, NULL, 'G' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *json_out = NULL, *html_out = NULL, *const *files;
+    const char *json_out = NULL, *html_out = NULL, *sign_key = NULL, *const *files;
     int fail = 0, rc = EXIT_USAGE, opt;
     json_t **reps = NULL, *fleet = NULL;
     char *buf = NULL;
@@ -120,6 +124,7 @@ int cmd_report_merge(int argc, char **argv)
         case 'o': json_out = optarg; break;
         case 'H': html_out = optarg; break;
         case 'F': fail = 1; break;
+        case 'G': sign_key = optarg; break;
         case 'h': fputs(merge_usage, stdout); return 0;
         default: return cli_bad_option("report merge", opt, argv);
         }
@@ -132,6 +137,14 @@ int cmd_report_merge(int argc, char **argv)
         json_out = "-";
     if (json_out && html_out && strcmp(json_out, "-") == 0 && strcmp(html_out, "-") == 0)
         return cli_usage_error("report merge", "only one output can go to standard output ('-')");
+    struct coc_error se = { "" };
+    if (sign_key && (!json_out || strcmp(json_out, "-") == 0))
+        return cli_usage_error("report merge", "--sign-key needs -o FILE (a signature covers a "
+                                               "file's exact bytes)");
+    if (sign_preflight(json_out, sign_key, &se) < 0) {
+        log_err("report merge: %s", se.msg);
+        return EXIT_USAGE;
+    }
     reps = calloc(n, sizeof *reps);
     if (!reps) {
         log_err("report merge: out of memory");
@@ -158,6 +171,8 @@ int cmd_report_merge(int argc, char **argv)
     if (json_out) {
         buf = report_dump(fleet);
         if (!buf || write_out("report merge", "fleet JSON", json_out, buf, strlen(buf)) < 0)
+            rc = EXIT_NOSCAN;
+        else if (sign_outputs(json_out, sign_key, "report merge") < 0)
             rc = EXIT_NOSCAN;
         free(buf);
         buf = NULL;

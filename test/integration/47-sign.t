@@ -165,4 +165,19 @@ run "$COCSCAN" evaluate "$d/r.json" --json - --sign-key "$d/k.key"
 is "$RUN_STATUS" 2 "evaluate --sign-key with --json -: exit 2"
 like "$(cat "$RUN_ERR")" '--sign-key needs --json FILE' "evaluate: says why"
 
+# report merge signs the fleet JSON it writes, the same way.
+run "$COCSCAN" report merge "$d/r.json" -o "$d/fleet.json" --sign-key "$d/k.key"
+is "$RUN_STATUS" 0 "report merge --sign-key: exit 0"
+run "$COCSCAN" report verify "$d/fleet.json" --pubkey "$d/k.key.pub"
+is "$RUN_STATUS" 0 "the merged fleet's signature verifies"
+printf ' ' >>"$d/fleet.json"
+run "$COCSCAN" report verify "$d/fleet.json" --pubkey "$d/k.key.pub"
+is "$RUN_STATUS" 1 "one byte appended to the fleet: exit 1"
+run "$COCSCAN" report merge "$d/r.json" --sign-key "$d/k.key"
+is "$RUN_STATUS" 2 "report merge --sign-key to standard output: exit 2"
+like "$(cat "$RUN_ERR")" '--sign-key needs -o FILE' "merge: says why"
+run "$COCSCAN" report merge "$d/r.json" -o "$d/fleet2.json" --sign-key "$d/nope.key"
+is "$RUN_STATUS" 2 "report merge with a missing key: exit 2"
+ok "and wrote nothing" test ! -e "$d/fleet2.json"
+
 done_testing
