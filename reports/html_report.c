@@ -61,7 +61,7 @@ static void verdict_word(struct hout *h, const json_t *o, int v)
         hr_text_of(h, o, "verdict", "Unknown");
 }
 
-static void verdict_badge(struct hout *h, const json_t *o)
+void hr_verdict_badge(struct hout *h, const json_t *o)
 {
     int v = verdict_of(o);
     hr_raw(h, "<span class=\"badge ");
@@ -73,11 +73,6 @@ static void verdict_badge(struct hout *h, const json_t *o)
     }
     verdict_word(h, o, v);
     hr_raw(h, "</span>");
-}
-
-void hr_verdict_badge(struct hout *h, const json_t *o)
-{
-    verdict_badge(h, o);
 }
 
 static void count_cell(struct hout *h, long n)
@@ -264,7 +259,7 @@ static void target_index(struct hout *h, const json_t *targets)
         hr_raw(h, "<br><span class=\"url muted\">");
         hr_text_of(h, t, "url", "");
         hr_raw(h, "</span></td><td>");
-        verdict_badge(h, t);
+        hr_verdict_badge(h, t);
         hr_raw(h, "</td>");
         count_cell(h, c.by_status[HS_FAIL]);
         count_cell(h, c.by_status[HS_ERROR] + c.by_status[HS_OTHER]);
@@ -364,7 +359,7 @@ static void target_section(struct hout *h, const json_t *t, size_t no, size_t to
     hr_raw(h, "<p class=\"url\">");
     hr_text_of(h, t, "url", "(no URL)");
     hr_raw(h, "</p></div>\n<div>");
-    verdict_badge(h, t);
+    hr_verdict_badge(h, t);
     hr_raw(h, "</div></div>\n<p class=\"chips\">");
     for (int st = 0; st < HS_N; st++) {
         if (!c.by_status[st])

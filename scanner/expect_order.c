@@ -84,7 +84,8 @@ static int subset(const json_t *a, const json_t *b)
 }
 
 /* Is child at least as strict as parent for key k (both present)? */
-static int as_strict(const struct check *ch, const struct expect_key *k, const json_t *parent, const json_t *child)
+static int as_strict(const struct check *ch, const struct expect_key *k, const json_t *parent,
+                     const json_t *child)
 {
     if (json_equal(parent, child))
         return 1;

@@ -56,7 +56,8 @@ static void progress_draw(struct pool *p)
     if (!p->run->progress)
         return;
     int color = p->run->color;
-    const char *red = color && p->failing ? "\033[31m" : "", *off = color && p->failing ? "\033[0m" : "";
+    int alarm = color && p->failing;
+    const char *red = alarm ? "\033[31m" : "", *off = alarm ? "\033[0m" : "";
     int busy = p->done < p->n && p->current;
     int len = fprintf(stderr, "%scocscan: %zu/%zu targets done, %s%u failing%s%s%.60s",
                       color ? "\r\033[K" : "\r", p->done, p->n, red, p->failing, off,
