@@ -161,6 +161,10 @@ static int manual_load(const char *path, const char *top, int evidence, long tod
                 evidence ? "evidence" : "waivers");
         return -1;
     }
+    if (!(m->file = strdup(path))) { /* also for an empty list: the report names the file */
+        diag_at(d, path, 0, 0, "out of memory");
+        goto out;
+    }
     if (ydoc_parse(path, text, len, &root, d) < 0)
         goto out;
     const struct ynode *list = root->type == YN_MAP ? ynode_get(root, top) : NULL;
@@ -179,8 +183,7 @@ static int manual_load(const char *path, const char *top, int evidence, long tod
         goto out;
     }
     m->v = calloc(list->n ? list->n : 1, sizeof *m->v);
-    m->file = strdup(path);
-    if (!m->v || !m->file) {
+    if (!m->v) {
         diag_at(d, path, 0, 0, "out of memory");
         goto out;
     }

@@ -33,6 +33,7 @@ scan() { # NAME ARGS... — scan $URL (headers only) into $tmpdir/NAME.json
 
 # --- waivers -------------------------------------------------------------------------------
 scan plain
+ok "plain report validates" validate_report "$tmpdir/plain.json"
 is "$(status_of plain COC-HDR-01)" fail "without waivers: HSTS missing fails"
 is "$(status_of plain COC-HDR-02)" fail "without waivers: nosniff missing fails"
 
@@ -74,10 +75,18 @@ run "$COCSCAN" report sarif "$tmpdir/waived.json"
 is "$(jq -r '[.runs[0].results[] | select(.suppressions) | .ruleId] | length' "$RUN_OUT")" 1 \
    "SARIF marks exactly the waived finding as suppressed"
 
+# Regression (found by fuzz_manual): an empty list crashed the report's waivers summary.
+printf 'waivers:\n' >"$tmpdir/empty.yaml"
+scan empty --waivers "$tmpdir/empty.yaml"
+is "$RUN_STATUS" 1 "an empty waivers list is valid: the scan runs"
+is "$(jqr "$tmpdir/empty.json" '"\(.waivers.entries) \(.waivers.expired | length)"')" "0 0" \
+   "and the report records an empty waivers file"
+
 # evaluate applies waivers too, without the network
 run "$COCSCAN" evaluate "$tmpdir/plain.json" -q --waivers "$tmpdir/waivers.yaml" \
     --json "$tmpdir/re.json"
 is "$(status_of re COC-HDR-01)" waived "evaluate --waivers applies the waiver to a stored report"
+ok "evaluate --waivers: its report validates" validate_report "$tmpdir/re.json"
 
 # malformed: exit 2 before any probe, every problem as file:line:col
 cat >"$tmpdir/bad-waivers.yaml" <<'YAML'
@@ -177,6 +186,7 @@ is "$RUN_STATUS" 0 "a relaxing profile is valid"
 like "$(cat "$RUN_ERR")" "pho.yaml:5:3: control COC-HDR-01 relaxes its parent's expect \(min_max_age 31536000 -> 86400\)" \
      "validate notes the relaxation"
 scan tailored -p "$tmpdir/pho.yaml"
+ok "tailored report validates" validate_report "$tmpdir/tailored.json"
 is "$(jqr "$tmpdir/tailored.json" '.targets[0].results[] | select(.control=="COC-HDR-01") | .refs | length')" 0 \
    "the relaxed control claims no refs in the report"
 isnt "$(jqr "$tmpdir/tailored.json" '.targets[0].results[] | select(.control=="COC-HDR-02") | .refs | length')" 0 \
