@@ -95,17 +95,36 @@ int report_read(const char *path, json_t **out, struct coc_error *e)
     if (file_read_all(path, REPORT_READ_MAX, &data, &len) < 0)
         return coc_fail(e, "%s: cannot read the report: %s", path,
                         errno == EFBIG ? "larger than 256 MiB" : strerror(errno));
-    json_error_t je;
-    json_t *rep = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    int rc = report_parse(data, len, path, out, e);
     free(data);
-    if (!rep)
-        return coc_fail(e, "%s:%d:%d: not a JSON report: %s", path, je.line, je.column, je.text);
+    return rc;
+}
+
+/* jansson's message quotes the input near the error: keep it one line of printable ASCII, so a
+ * report file cannot break the "file:line:col:" line or send control sequences to a terminal. */
+static void printable(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            *s = '?';
+}
+
+int report_parse(const char *buf, size_t len, const char *name, json_t **out,
+                 struct coc_error *e)
+{
+    json_error_t je;
+    *out = NULL;
+    json_t *rep = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    if (!rep) {
+        printable(je.text);
+        return coc_fail(e, "%s:%d:%d: not a JSON report: %s", name, je.line, je.column, je.text);
+    }
     const char *schema = json_string_value(json_object_get(rep, "schema"));
     if (!json_is_object(rep) || !schema || strcmp(schema, REPORT_SCHEMA) != 0 ||
         !json_is_array(json_object_get(rep, "targets"))) {
         json_decref(rep);
         return coc_fail(e, "%s: not a cocscan report (no \"schema\": \"%s\" and targets list)",
-                        path, REPORT_SCHEMA);
+                        name, REPORT_SCHEMA);
     }
     *out = rep;
     return 0;

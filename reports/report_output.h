@@ -33,4 +33,9 @@ int report_output_all(const json_t *rep, const char *const outs[REPORT__COUNT], 
  * JSON syntax errors). */
 int report_read(const char *path, json_t **out, struct coc_error *e);
 
+/* The parser report_read uses, on len bytes of buf (not NUL-terminated); name stands for the
+ * file in messages. *out is a new reference. 0 ok, -1 with e set. */
+int report_parse(const char *buf, size_t len, const char *name, json_t **out,
+                 struct coc_error *e);
+
 #endif

@@ -147,6 +147,18 @@ int file_write_atomic(const char *path, const char *data, size_t len)
 {
     if (strcmp(path, "-") == 0)
         return write_all(1, data, len);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* /dev/null, a FIFO, /dev/stdout: write into it; a rename would replace the node. */
+        int dfd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (dfd < 0)
+            return -1;
+        int wrc = write_all(dfd, data, len), saved = errno;
+        if (close(dfd) < 0 && wrc == 0)
+            return -1;
+        errno = saved;
+        return wrc;
+    }
     struct strbuf tmp = STRBUF_INIT;
     int rc = -1, fd = -1;
     if (strbuf_addf(&tmp, "%s.tmp.XXXXXX", path) < 0)

@@ -27,7 +27,8 @@ void time_rfc3339(char *buf, size_t n);
 /* Read a whole file (bounded by `max` bytes). Caller frees *out. 0 ok, -1 with errno set. */
 int file_read_all(const char *path, size_t max, char **out, size_t *len);
 
-/* Write data to path atomically (temporary file in the same directory, then rename); "-" = stdout. */
+/* Write data to path atomically (temporary file in the same directory, then rename); "-" = stdout.
+ * A path that exists and is not a regular file (/dev/null, a FIFO) is written into, not replaced. */
 int file_write_atomic(const char *path, const char *data, size_t len);
 
 /* SHA-256 of data as 64 lowercase hex digits into hex (at least 65 bytes). */

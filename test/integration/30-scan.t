@@ -93,6 +93,7 @@ is "$(jqr "$tmpdir/weak-tls.json" '.targets[0].observations | keys | join(",")')
 run "$COCSCAN" scan -t 5 --json - "$weak"
 is "$RUN_STATUS" 1 "--json -: exit 1"
 is "$(jq -r .verdict "$RUN_OUT")" non-compliant "--json -: stdout is the JSON report alone"
+ok "--json -: the report on stdout validates" validate_report "$RUN_OUT"
 
 # 3. Legacy protocols: openssl s_server with TLS 1.0 at SECLEVEL=0 (Debian's default refuses).
 if start_s_server legacy -cert "$CERTDIR/good-chain.pem" -key "$CERTDIR/good.key" \

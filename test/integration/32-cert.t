@@ -95,4 +95,5 @@ is "$(jqr "$tmpdir/sys.json" '.targets[0].results[0].status')" fail \
     "the system store does not trust the test CA"
 is "$(jqr "$tmpdir/sys.json" '.targets[0].observations.cert.verify.trust_store')" system \
     "the report says which trust store was used"
+ok "system store: report validates" validate_report "$tmpdir/sys.json"
 done_testing

@@ -124,6 +124,7 @@ is "$(status_of old FALLBACK)" fail "old: ignored fallback SCSV fails"
 start_fake_tls fb --mode negotiate --versions tls1.1,tls1.2 --suites 0xC02F
 run "$COCSCAN" scan -q -t 5 -p "$tmpdir/p.yaml" --checks tls.features --json "$tmpdir/fb.json" \
     "https://127.0.0.1:$PORT/"
+ok "fb: report validates" validate_report "$tmpdir/fb.json"
 is "$(feature fb fallback_scsv)" honoured "fb: inappropriate_fallback answered"
 is "$(feature fb secure_renegotiation)" true "fb: renegotiation_info echoed"
 is "$(feature fb extended_master_secret)" false "fb: no EMS"

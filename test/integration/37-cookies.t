@@ -161,6 +161,7 @@ like "$(jqr "$tmpdir/other.json" '.targets[0].observations.http.headers["set-coo
     'redacted' "other checks: the raw Set-Cookie is recorded redacted"
 unlike "$(cat "$tmpdir/other.json" "$RUN_OUT" "$RUN_ERR")" "$SECRET_RE" \
     "other checks: no cookie value in the report or the output"
+ok "other checks: report validates" validate_report "$tmpdir/other.json"
 
 # 9. No cookies at all.
 serve none 'root @ROOT@;'

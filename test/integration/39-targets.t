@@ -83,6 +83,7 @@ targets:
 EOF
 scan both "https://127.0.0.1:$p2/" --targets "$tmpdir/one.yaml"
 like "$RUN_STATUS" '^[01]$' "URL + targets file: scanned"
+ok "URL + targets file: report matches the schema" validate_report "$tmpdir/both.json"
 is "$(jqr "$tmpdir/both.json" '[.targets[].url] | join(" ")')" \
     "https://127.0.0.1:$p2/ https://127.0.0.1:$p1/" "command-line URLs first, then the file's"
 is "$(jqr "$tmpdir/both.json" '[.targets[] | .name // "-"] | join(",")')" "-,From the file" \

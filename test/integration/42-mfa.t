@@ -149,6 +149,7 @@ bg_stop weakcookie
 start_portal plain --mfa absent
 run "$COCSCAN" scan -q -t 5 --ca-file "$CERTDIR/ca.pem" -p "$tmpdir/p.yaml" --checks mfa \
     --json "$tmpdir/plain.json" "https://127.0.0.1:$PORT/"
+ok "plain: report validates" validate_report "$tmpdir/plain.json"
 is "$(status_of plain MFA)" skipped "plain: no test account, skipped"
 bg_stop plain
 

@@ -136,6 +136,7 @@ printf '%s\n' '<!DOCTYPE html><html><head><title>About</title></head><body>' \
 printf '%%PDF-1.4\n%%patient referral\n' >"$SERVER_DIR/html/files/referral-1043.pdf"
 run "$COCSCAN" scan -q -t 5 --ca-file "$CERTDIR/ca.pem" -p "$tmpdir/p.yaml" --checks documents \
     --json "$tmpdir/public-nginx.json" "https://127.0.0.1:$PORT/"
+ok "public-nginx: report validates" validate_report "$tmpdir/public-nginx.json"
 is "$(status_of public-nginx CRAWL)" warn "public-nginx: a document linked from a public page warns"
 is "$(status_of public-nginx UNAUTH)" fail "public-nginx: the crawled PDF is served to anyone"
 is "$(jqr "$tmpdir/public-nginx.json" '.targets[0].observations.documents.crawl
@@ -148,6 +149,7 @@ bg_stop public-nginx
 start_portal bare --mfa absent
 run "$COCSCAN" scan -q -t 5 --ca-file "$CERTDIR/ca.pem" -p "$tmpdir/p.yaml" --checks documents \
     --json "$tmpdir/bare.json" "https://127.0.0.1:$PORT/"
+ok "bare: report validates" validate_report "$tmpdir/bare.json"
 for c in UNAUTH CROSS ENUM DOCHDR CACHE; do
     is "$(status_of bare "$c")" skipped "bare: $c skipped without documents"
 done

@@ -287,12 +287,14 @@ for s in "${SCENARIOS[@]}"; do
     cj=$tmpdir/$s.cocscan.json
     run timeout 120 ip netns exec "$NS" "$COCSCAN" scan -q -t 5 --ca-file "$CERTDIR/ca.pem" \
         -p "$profile" --json "$cj" https://127.0.0.1/
-    if [ "$RUN_STATUS" -gt 1 ] || [ ! -s "$cj" ]; then
-        fail "$s: cocscan judged it (exit 0 or 1)"
+    if [ "$RUN_STATUS" -gt 1 ] || [ ! -s "$cj" ] ||
+        ! validate_report "$cj" 2>"$tmpdir/$s.schema.err"; then
+        fail "$s: cocscan judged it (exit 0 or 1, report valid)"
         diag "cocscan exited $RUN_STATUS"
         diag_file "$RUN_ERR"
+        diag_file "$tmpdir/$s.schema.err"
     else
-        pass "$s: cocscan judged it (exit 0 or 1)"
+        pass "$s: cocscan judged it (exit 0 or 1, report valid)"
     fi
 
     for t in "${OBS_TESTS[@]}"; do

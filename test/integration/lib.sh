@@ -244,7 +244,40 @@ run() {
     RUN_STATUS=0
     "$@" >"$RUN_OUT" 2>"$RUN_ERR" </dev/null || RUN_STATUS=$?
     _coc_san_check "$RUN_ERR"
+    _coc_schema_check "$@"
     return 0
+}
+
+# _coc_schema_check CMD [ARGS...] — after `run` of $COCSCAN with --json FILE (--json=FILE,
+# -j FILE; "-" is the run's stdout) that exited 0, 1 or 3: the report is validated against
+# $COC_SCHEMA, so every JSON report a test makes is checked, whether or not the test asserts
+# it. An invalid one is shown now and fails the script at exit (like _coc_san_check).
+_coc_schema_reports=0
+_coc_schema_check() {
+    local a prev='' seen=0 f
+    local -a files=()
+    case $RUN_STATUS in 0 | 1 | 3) ;; *) return 0 ;; esac
+    for a in "$@"; do
+        if [ "$seen" = 1 ]; then
+            case $prev in --json | -j) files+=("$a") ;; esac
+            case $a in --json=*) files+=("${a#--json=}") ;; esac
+        fi
+        [ "$a" != "$COCSCAN" ] || seen=1
+        prev=$a
+    done
+    local schema=$COC_SCHEMA
+    case " $* " in # `report diff --json` writes a diff document, which has a schema of its own
+        *" report diff "*) schema=$top/reports/diff.schema.json ;;
+    esac
+    for f in "${files[@]}"; do
+        [ "$f" != - ] || f=$RUN_OUT
+        [ -s "$f" ] || continue
+        if ! COC_SCHEMA=$schema validate_report "$f" 2>"$tmpdir/.schema.err"; then
+            _coc_schema_reports=$((_coc_schema_reports + 1))
+            diag "a JSON report cocscan wrote does not match the schema: $f"
+            diag "$(head -n 20 "$tmpdir/.schema.err")"
+        fi
+    done
 }
 
 # _coc_san_check FILE — under SANITIZE=1 a sanitizer report (a leak, a bad read, undefined
@@ -465,6 +498,10 @@ _coc_on_exit() {
     fi
     if [ "$_coc_san_reports" -gt 0 ]; then
         diag "Commands run by this script printed $_coc_san_reports sanitizer report(s) (above)."
+        [ "$rc" -eq 0 ] && rc=1
+    fi
+    if [ "$_coc_schema_reports" -gt 0 ]; then
+        diag "$_coc_schema_reports JSON report(s) written through run did not validate (above)."
         [ "$rc" -eq 0 ] && rc=1
     fi
     exit "$rc"
