@@ -5,8 +5,9 @@
  *
  * documents.crawl: a bounded same-origin crawl (depth 2, at most 50 pages) from the start page
  * and, signed in, from the protected page, collecting links to documents.
- * documents.unauthenticated: every configured and discovered document fetched with no session
- * must be refused; a served document is known by its bytes or Content-Disposition (doc_fetch.c).
+ * documents.unauthenticated: every configured and discovered document (crawled, or a file a
+ * directory listing exposes) fetched with no session must be refused; a served document is
+ * known by its bytes or Content-Disposition (doc_fetch.c).
  * Access across accounts and by enumeration: documents_access.c; listings and exposed files:
  * documents_exposed.c; the headers documents are sent with: documents_headers.c.
  */
@@ -259,16 +260,43 @@ const struct check check_documents_crawl = {
 /* ------------------------------------------------------------------------------------------ */
 /* documents.unauthenticated */
 
+/* Files a directory listing on the target's origin exposes (its sample of entries, not the
+ * subdirectories), appended to urls up to DOCUMENTS_MAX; *from_listing counts them. */
+static void add_listed_files(const struct target *t, const json_t *obs, json_t *urls,
+                             size_t *from_listing)
+{
+    size_t i, j;
+    json_t *dir, *u;
+    json_array_foreach(json_object_get(json_object_get(obs, "listing"), "directories"), i, dir) {
+        json_array_foreach(json_object_get(json_object_get(dir, "listing"), "sample"), j, u) {
+            const char *url = json_string_value(u);
+            size_t len = url ? strlen(url) : 0;
+            if (!len || url[len - 1] == '/' || !url_same_origin(url, t->url) ||
+                json_list_has(urls, url) || json_array_size(urls) >= DOCUMENTS_MAX)
+                continue;
+            json_array_append_new(urls, json_string(url));
+            (*from_listing)++;
+        }
+    }
+}
+
 static int unauth_observe(struct scan *scan, struct target *t, json_t *obs)
 {
     if (json_object_get(obs, "unauthenticated"))
         return 0;
     documents_crawl(scan, t, obs);
+    documents_listing_collect(scan, t, obs); /* a listed file is a document anyone can ask for */
     json_t *urls = documents_all(t, obs), *facts = json_array();
+    size_t listed = 0, first_listed = json_array_size(urls);
+    add_listed_files(t, obs, urls, &listed);
     size_t i;
     json_t *u;
-    json_array_foreach(urls, i, u)
-        json_array_append_new(facts, doc_fetch(scan, t, json_string_value(u), NULL));
+    json_array_foreach(urls, i, u) {
+        json_t *f = doc_fetch(scan, t, json_string_value(u), NULL);
+        if (i >= first_listed)
+            json_object_set_new(f, "found_in", json_string("a directory listing"));
+        json_array_append_new(facts, f);
+    }
     json_decref(urls);
     json_object_set_new(obs, "unauthenticated", facts);
     return 0;
@@ -301,9 +329,14 @@ static enum status unauth_judge(const json_t *obs, const json_t *expect, struct 
         return ST_SKIPPED;
     }
     if (served) {
+        size_t listed = 0;
+        json_array_foreach(facts, i, f)
+            listed += json_is_true(json_object_get(f, "served")) &&
+                      json_object_get(f, "found_in") != NULL;
         result_evidencef(r, "%zu of %zu documents were served to a request without any session, "
-                            "e.g. %s", served, json_array_size(facts),
-                         json_string_value(json_array_get(names, 0)));
+                            "e.g. %s%s", served, json_array_size(facts),
+                         json_string_value(json_array_get(names, 0)),
+                         listed ? " (some found in a directory listing)" : "");
         return ST_FAIL;
     }
     if (errors == json_array_size(facts)) {

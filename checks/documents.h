@@ -21,6 +21,11 @@ void documents_crawl(struct scan *scan, const struct target *t, json_t *obs);
  * DOCUMENTS_MAX. New array of strings. */
 json_t *documents_all(const struct target *t, const json_t *obs);
 
+/* Ask the target's document directories and object stores for listings (once per scan;
+ * idempotent) and record obs.listing: the observe half of documents.listing, which
+ * documents.unauthenticated also needs — a listed file is a document anyone may request. */
+void documents_listing_collect(struct scan *scan, const struct target *t, json_t *obs);
+
 /* Is this URL one of the first account's documents: configured, or linked from a page the
  * crawl saw signed in as that account (a portal lists an account's own documents)? */
 int documents_owned(const struct target *t, const json_t *obs, const char *url);

@@ -342,14 +342,16 @@ static void stores_collect(const struct target *t, const json_t *links, json_t *
     }
 }
 
-static int listing_observe(struct scan *scan, struct target *t, json_t *obs)
+void documents_listing_collect(struct scan *scan, const struct target *t, json_t *obs)
 {
     if (json_object_get(obs, "listing"))
-        return 0;
+        return;
     json_t *dirs = json_array(), *stores = json_array();
     json_t *o = json_pack("{s:o, s:o}", "directories", dirs, "stores", stores);
-    if (!o || json_object_set_new(obs, "listing", o) < 0)
-        return obs_error(obs, LISTING_ID, "out of memory");
+    if (!o || json_object_set_new(obs, "listing", o) < 0) {
+        obs_error(obs, LISTING_ID, "out of memory");
+        return;
+    }
     json_t *links = NULL;
     json_t *start = dir_probe(scan, t->url, t->url, &links);
     json_object_set_new(start, "from", json_string("start page"));
@@ -378,6 +380,11 @@ static int listing_observe(struct scan *scan, struct target *t, json_t *obs)
                                                        "than one scan asks"));
         }
     }
+}
+
+static int listing_observe(struct scan *scan, struct target *t, json_t *obs)
+{
+    documents_listing_collect(scan, t, obs);
     return 0;
 }
 
