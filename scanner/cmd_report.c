@@ -42,7 +42,8 @@ static const char report_usage[] =
     "verify: check a report's signature (cocscan keygen, scan --sign-key)\n"
     "Each has its own --help (`cocscan report merge --help`).\n"
     "\n"
-    "Exit codes: 0 written, 2 usage error or a file that is not a cocscan report.\n";
+    "Exit codes: 0 written, 2 usage error or a file that is not a cocscan report, 3 the\n"
+    "output could not be written.\n";
 
 static const char evaluate_usage[] =
     "Usage: cocscan evaluate REPORT.json [OPTIONS]\n"
@@ -65,9 +66,10 @@ static const char evaluate_usage[] =
     "  -q, --quiet              no readable summary on stdout\n"
     "  -h, --help               show this help\n"
     "\n"
-    "A control whose check was not run in the original scan is judged on missing observations\n"
-    "(an error, never a pass). Exit codes: as for `scan` (0 compliant, 1 non-compliant or\n"
-    "incomplete, 2 usage, profile or input error).\n";
+    "A control whose check was not run in the original scan is `skipped`, with the reason\n"
+    "(never a pass). Exit codes: as for `scan`: 0 compliant, 1 non-compliant or incomplete,\n"
+    "2 usage, profile or input error, 3 every stored target was unreachable, or a report\n"
+    "could not be written or signed.\n";
 
 int cmd_report(int argc, char **argv)
 {

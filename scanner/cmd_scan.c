@@ -76,7 +76,8 @@ static const char scan_usage[] =
     "On a terminal, stderr shows a progress line (targets done, failing, current target).\n"
     "Colour is used only on a terminal and never when NO_COLOR is set.\n"
     "Exit codes: 0 compliant, 1 non-compliant or incomplete (a fail or error at or above\n"
-    "--fail-on), 2 usage, profile or input error, 3 no target could be scanned.\n"
+    "--fail-on), 2 usage, profile or input error, 3 no target could be scanned or a report\n"
+    "could not be written or signed. An empty shard (more shards than targets) exits 0.\n"
     "\n"
     "Example:\n"
     "  cocscan scan https://portal.example.nz --profile nz-health-portal --json report.json\n"
@@ -372,6 +373,11 @@ int cmd_scan(int argc, char **argv)
     hostgate_reset();
     report_finish(report);
     rc = report_exit_code(report);
+    if (shard.count && kept == 0) { /* more pods than targets: not a failure of this one */
+        log_warn("scan: shard %u/%u holds none of the %zu targets: nothing to scan", shard.index,
+                 shard.count, n);
+        rc = EXIT_COMPLIANT;
+    }
 
     if (report_output_all(report, o.outs, "scan") < 0)
         rc = EXIT_NOSCAN;

@@ -187,6 +187,9 @@ int http_fetch(const struct scan *scan, const struct http_request *req, struct h
         hdrs = curl_slist_append(hdrs, *h);
     curl_easy_setopt(c, CURLOPT_URL, req->url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+    /* Direct, like every TLS probe: the observations must all come from one vantage point,
+     * never partly through an https_proxy the environment happens to name. */
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "cocscan/" COC_VERSION " (code-of-connection scanner)");

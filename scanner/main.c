@@ -29,6 +29,7 @@ static const char usage[] =
     "  report diff OLD.json NEW.json\n"
     "                               what changed between two reports (exit 1: regressed)\n"
     "  report verify REPORT.json    check a signed report (--pubkey KEY)\n"
+    "  keygen [-o KEY]              make an Ed25519 key pair for --sign-key\n"
     "  evaluate REPORT.json         judge a stored report's observations again under a\n"
     "                               profile, without any network access\n"
     "\n"

@@ -84,7 +84,8 @@ is "$(jqr "$tmpdir/par.json" '.targets[-1].verdict')" unreachable "the closed po
 # The scanner's own count (-v) must never exceed the cap. The relay counts connections from
 # accept to the scanner's close as it sees them; it sees a close a little late (a Python thread
 # must wake up), while the scanner reuses the slot at once, so the relay's count runs a few
-# over the truth: it checks that the cap really throttles (a handful vs dozens uncapped).
+# over the truth, more so on a loaded machine: it checks that the cap really throttles, against
+# the same relay without a cap (a handful at once vs dozens).
 cc_peak() { # PER_HOST — scan 6 relay ports (one host) with 6 workers; echo both peaks
     local dir=$tmpdir/cc.$1 p urls=()
     mkdir -p "$dir"
@@ -97,16 +98,14 @@ cc_peak() { # PER_HOST — scan 6 relay ports (one host) with 6 workers; echo bo
     bg_stop "cc$1"
     echo "$(cat "$dir/peak") $(sed -n 's/.*at most \([0-9]*\) in flight to one host.*/\1/p' "$RUN_ERR")"
 }
+read -r relay_free own_free < <(cc_peak 0)
 read -r relay own < <(cc_peak 2)
 ok "with --per-host 2 the scanner never had more than 2 connections to the host (had $own)" \
    test "${own:-99}" -le 2
-ok "and the relay saw at most 6 at once, allowing for its lag (saw $relay)" \
-   test "$relay" -le 6
 ok "the capped run still wrote a valid report" validate_report "$tmpdir/cc.2/r.json"
-read -r relay own < <(cc_peak 0)
-ok "without a cap the relay saw 12 or more at once (saw $relay): the measurement can fail" \
-   test "$relay" -ge 12
-ok "and the scanner counted more than 2 (counted $own)" test "${own:-0}" -gt 2
+ok "without a cap the scanner counted more than 2 (counted $own_free)" test "${own_free:-0}" -gt 2
+ok "the relay saw the cap: at most half as many at once as without it ($relay vs $relay_free)" \
+   test $((relay * 2)) -le "$relay_free"
 
 # --- --rate spaces the starts -----------------------------------------------------------------
 t0=$(date +%s%N)
@@ -168,6 +167,20 @@ if "$COCSCAN" report merge --help 2>/dev/null | grep -q 'Usage: cocscan report m
 else
     skip "report merge not available" 3
 fi
+
+# More shards than targets (a Job with spare pods): the empty shard is not a failure.
+run "$COCSCAN" scan -q -t 5 --ca-file "$ca" --checks headers.hsts --shard 3/3 \
+    --json "$tmpdir/empty-shard.json" "https://127.0.0.1:${ports[0]}/" "https://127.0.0.1:${ports[1]}/"
+is "$RUN_STATUS" 0 "an empty shard exits 0"
+like "$(cat "$RUN_ERR")" "shard 3/3 holds none of the 2 targets" "and says so"
+is "$(jq '.targets | length' "$tmpdir/empty-shard.json")" 0 "its report lists no target"
+
+# One vantage point: a proxy named by the environment is not used for HTTP either.
+https_proxy="http://127.0.0.1:$closed" HTTPS_PROXY="http://127.0.0.1:$closed" \
+    run "$COCSCAN" scan -q -t 5 --ca-file "$ca" --checks headers.hsts \
+    --json "$tmpdir/noproxy.json" "https://127.0.0.1:${ports[0]}/"
+is "$(jqr "$tmpdir/noproxy.json" '.targets[0].results[] | select(.control == "COC-HDR-01") | .status')" pass \
+   "https_proxy (a closed port) is ignored: the header was fetched directly"
 
 # --- bad values --------------------------------------------------------------------------------
 bad() { # DESC REGEX ARGS... — exit 2 with one line matching REGEX
