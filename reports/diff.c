@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "jbuild.h"
 #include "diff_int.h"
 #include "util.h"
 
@@ -36,46 +37,19 @@ struct change {
     size_t ord;    /* new report's order, then the old one's */
 };
 
-struct ctx {
-    int oom;
-};
-
-static const char *str(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-static void oset(struct ctx *c, json_t *o, const char *key, json_t *v)
-{
-    if (json_object_set_new(o, key, v) != 0)
-        c->oom = 1;
-}
-
-static void oadd(struct ctx *c, json_t *a, json_t *v)
-{
-    if (json_array_append_new(a, v) != 0)
-        c->oom = 1;
-}
-
-static json_t *str_or_null(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_copy((json_t *)v) : json_null();
-}
-
 /* A result's status; "error" when it has none that is a string; NULL for no result. */
 static const char *status_of(const json_t *r)
 {
     if (!r)
         return NULL;
-    return str(r, "status") ? str(r, "status") : "error";
+    return json_str(r, "status") ? json_str(r, "status") : "error";
 }
 
 static int sev_of(const json_t *r)
 {
     enum severity sev = SEV_INFO;
-    if (str(r, "severity"))
-        severity_parse(str(r, "severity"), &sev);
+    if (json_str(r, "severity"))
+        severity_parse(json_str(r, "severity"), &sev);
     return (int)sev;
 }
 
@@ -92,7 +66,7 @@ static int is_bad(const char *st)
 
 static int unreachable(const json_t *t)
 {
-    const char *v = str(t, "verdict");
+    const char *v = json_str(t, "verdict");
     return json_object_get(t, "error") || (v && strcmp(v, "unreachable") == 0);
 }
 
@@ -127,33 +101,33 @@ static const json_t *evidence_of(const json_t *r)
     return json_is_string(ev) ? ev : NULL;
 }
 
-static json_t *change_entry(struct ctx *c, const char *id, const json_t *was, const json_t *now,
+static json_t *change_entry(struct jbuild *c, const char *id, const json_t *was, const json_t *now,
                             int cat)
 {
     const json_t *r = now ? now : was;
     json_t *e = json_object();
-    oset(c, e, "control", json_string_lossy(id, strlen(id)));
-    oset(c, e, "title", json_is_string(json_object_get(r, "title"))
+    jb_set(c, e, "control", json_string_lossy(id, strlen(id)));
+    jb_set(c, e, "title", json_is_string(json_object_get(r, "title"))
                             ? json_copy(json_object_get(r, "title"))
                             : json_string(""));
-    oset(c, e, "severity", json_string(severity_name((enum severity)sev_of(r))));
-    oset(c, e, "old", status_of(was) ? json_string_lossy(status_of(was), strlen(status_of(was)))
+    jb_set(c, e, "severity", json_string(severity_name((enum severity)sev_of(r))));
+    jb_set(c, e, "old", status_of(was) ? json_string_lossy(status_of(was), strlen(status_of(was)))
                                      : json_null());
-    oset(c, e, "new", status_of(now) ? json_string_lossy(status_of(now), strlen(status_of(now)))
+    jb_set(c, e, "new", status_of(now) ? json_string_lossy(status_of(now), strlen(status_of(now)))
                                      : json_null());
     if (cat == CAT_NEW && evidence_of(now))
-        oset(c, e, "evidence", json_copy((json_t *)evidence_of(now)));
+        jb_set(c, e, "evidence", json_copy((json_t *)evidence_of(now)));
     return e;
 }
 
 /* results[] as control id -> result (the first result of each id). New reference. */
-static json_t *by_control(struct ctx *c, const json_t *t)
+static json_t *by_control(struct jbuild *c, const json_t *t)
 {
     json_t *map = json_object();
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(t, "results"), i, r) {
-        const char *id = str(r, "control");
+        const char *id = json_str(r, "control");
         if (id && !json_object_get(map, id) && json_object_set(map, id, r) != 0)
             c->oom = 1;
     }
@@ -161,7 +135,7 @@ static json_t *by_control(struct ctx *c, const json_t *t)
 }
 
 /* The controls of two instances of a target, each change into its category's array of e. */
-static void compare_controls(struct ctx *c, const json_t *ot, const json_t *nt, json_t *e,
+static void compare_controls(struct jbuild *c, const json_t *ot, const json_t *nt, json_t *e,
                              long counts[CAT_N])
 {
     json_t *old_map = by_control(c, ot), *new_map = by_control(c, nt);
@@ -192,7 +166,7 @@ static void compare_controls(struct ctx *c, const json_t *ot, const json_t *nt, 
     }
     qsort(ch, k, sizeof *ch, change_cmp);
     for (size_t i = 0; i < k; i++) {
-        oadd(c, json_object_get(e, cat_keys[ch[i].cat]), ch[i].entry);
+        jb_add(c, json_object_get(e, cat_keys[ch[i].cat]), ch[i].entry);
         counts[ch[i].cat]++;
     }
 out:
@@ -202,61 +176,61 @@ out:
 }
 
 /* Who a target is: url, name, organisation. */
-static json_t *target_id(struct ctx *c, const json_t *t)
+static json_t *target_id(struct jbuild *c, const json_t *t)
 {
     json_t *e = json_object();
-    const char *url = str(t, "url");
-    oset(c, e, "url", json_string_lossy(url, strlen(url)));
+    const char *url = json_str(t, "url");
+    jb_set(c, e, "url", json_string_lossy(url, strlen(url)));
     if (json_is_string(json_object_get(t, "name")))
-        oset(c, e, "name", json_copy(json_object_get(t, "name")));
+        jb_set(c, e, "name", json_copy(json_object_get(t, "name")));
     if (json_is_string(json_object_get(t, "organisation")))
-        oset(c, e, "organisation", json_copy(json_object_get(t, "organisation")));
+        jb_set(c, e, "organisation", json_copy(json_object_get(t, "organisation")));
     return e;
 }
 
 /* A target in only one of the reports. */
-static json_t *lone_target(struct ctx *c, const json_t *t)
+static json_t *lone_target(struct jbuild *c, const json_t *t)
 {
     json_t *e = target_id(c, t);
     long failed = 0;
     size_t i;
     const json_t *r;
     json_array_foreach(json_object_get(t, "results"), i, r)
-        failed += str(r, "status") && strcmp(str(r, "status"), "fail") == 0;
-    oset(c, e, "verdict", str_or_null(t, "verdict"));
-    oset(c, e, "failed", json_integer(failed));
+        failed += json_str(r, "status") && strcmp(json_str(r, "status"), "fail") == 0;
+    jb_set(c, e, "verdict", jb_str_or_null(t, "verdict"));
+    jb_set(c, e, "failed", json_integer(failed));
     return e;
 }
 
-static json_t *side(struct ctx *c, const json_t *rep, const char *file)
+static json_t *side(struct jbuild *c, const json_t *rep, const char *file)
 {
     const json_t *p = json_object_get(rep, "profile");
     json_t *e = json_object(), *prof = json_object();
-    oset(c, e, "file", json_string_lossy(file, strlen(file)));
-    oset(c, e, "started_at", str_or_null(rep, "started_at"));
-    oset(c, prof, "id", str_or_null(p, "id"));
-    oset(c, prof, "version", str_or_null(p, "version"));
-    oset(c, prof, "sha256", str_or_null(p, "sha256"));
-    oset(c, e, "profile", prof);
-    oset(c, e, "verdict", str_or_null(rep, "verdict"));
+    jb_set(c, e, "file", json_string_lossy(file, strlen(file)));
+    jb_set(c, e, "started_at", jb_str_or_null(rep, "started_at"));
+    jb_set(c, prof, "id", jb_str_or_null(p, "id"));
+    jb_set(c, prof, "version", jb_str_or_null(p, "version"));
+    jb_set(c, prof, "sha256", jb_str_or_null(p, "sha256"));
+    jb_set(c, e, "profile", prof);
+    jb_set(c, e, "verdict", jb_str_or_null(rep, "verdict"));
     return e;
 }
 
 /* One matched target: its verdicts, control changes and observation changes. */
-static json_t *compare_target(struct ctx *c, const json_t *ot, const json_t *nt, long sum[CAT_N],
+static json_t *compare_target(struct jbuild *c, const json_t *ot, const json_t *nt, long sum[CAT_N],
                               long *obs_changes, long *lost)
 {
     json_t *e = target_id(c, nt), *obs = json_array();
-    oset(c, e, "old_verdict", str_or_null(ot, "verdict"));
-    oset(c, e, "new_verdict", str_or_null(nt, "verdict"));
+    jb_set(c, e, "old_verdict", jb_str_or_null(ot, "verdict"));
+    jb_set(c, e, "new_verdict", jb_str_or_null(nt, "verdict"));
     int became = unreachable(nt) && !unreachable(ot);
-    oset(c, e, "became_unreachable", json_boolean(became));
+    jb_set(c, e, "became_unreachable", json_boolean(became));
     *lost += became;
     if (json_is_string(json_object_get(nt, "error")))
-        oset(c, e, "error", json_copy(json_object_get(nt, "error")));
+        jb_set(c, e, "error", json_copy(json_object_get(nt, "error")));
     for (int k = 0; k < CAT_N; k++)
-        oset(c, e, cat_keys[k], json_array());
-    oset(c, e, "observations", obs);
+        jb_set(c, e, cat_keys[k], json_array());
+    jb_set(c, e, "observations", obs);
     if (unreachable(nt))
         return e;
     compare_controls(c, ot, nt, e, sum);
@@ -267,19 +241,19 @@ static json_t *compare_target(struct ctx *c, const json_t *ot, const json_t *nt,
     if (more < 0)
         c->oom = 1;
     else if (more > 0)
-        oset(c, e, "observations_truncated", json_integer(more));
+        jb_set(c, e, "observations_truncated", json_integer(more));
     *obs_changes += (long)json_array_size(obs) + (more > 0 ? more : 0);
     return e;
 }
 
 /* url -> target for the first target of each url. New reference. */
-static json_t *by_url(struct ctx *c, const json_t *rep)
+static json_t *by_url(struct jbuild *c, const json_t *rep)
 {
     json_t *map = json_object();
     size_t i;
     json_t *t;
     json_array_foreach(json_object_get(rep, "targets"), i, t) {
-        const char *url = str(t, "url");
+        const char *url = json_str(t, "url");
         if (url && !json_object_get(map, url) && json_object_set(map, url, t) != 0)
             c->oom = 1;
     }
@@ -289,47 +263,47 @@ static json_t *by_url(struct ctx *c, const json_t *rep)
 json_t *diff_reports(const json_t *old_rep, const char *old_file, const json_t *new_rep,
                      const char *new_file)
 {
-    struct ctx c = { 0 };
+    struct jbuild c = { 0 };
     long sum[CAT_N] = { 0 }, obs_changes = 0, lost = 0, compared = 0;
     json_t *d = json_object(), *added = json_array(), *removed = json_array();
     json_t *targets = json_array(), *summary = json_object();
     json_t *old_map = by_url(&c, old_rep), *new_map = by_url(&c, new_rep);
     const char *url;
     json_t *t;
-    oset(&c, d, "schema", json_string(DIFF_SCHEMA));
-    oset(&c, d, "tool", json_pack("{s:s, s:s}", "name", "cocscan", "version", COC_VERSION));
-    oset(&c, d, "old", side(&c, old_rep, old_file));
-    oset(&c, d, "new", side(&c, new_rep, new_file));
-    const char *os = str(json_object_get(old_rep, "profile"), "sha256");
-    const char *ns = str(json_object_get(new_rep, "profile"), "sha256");
-    oset(&c, d, "profile_changed", json_boolean(!os || !ns || strcmp(os, ns) != 0));
-    oset(&c, d, "regressed", json_false());
-    oset(&c, d, "summary", summary);
-    oset(&c, d, "targets_added", added);
-    oset(&c, d, "targets_removed", removed);
-    oset(&c, d, "targets", targets);
+    jb_set(&c, d, "schema", json_string(DIFF_SCHEMA));
+    jb_set(&c, d, "tool", json_pack("{s:s, s:s}", "name", "cocscan", "version", COC_VERSION));
+    jb_set(&c, d, "old", side(&c, old_rep, old_file));
+    jb_set(&c, d, "new", side(&c, new_rep, new_file));
+    const char *os = json_str(json_object_get(old_rep, "profile"), "sha256");
+    const char *ns = json_str(json_object_get(new_rep, "profile"), "sha256");
+    jb_set(&c, d, "profile_changed", json_boolean(!os || !ns || strcmp(os, ns) != 0));
+    jb_set(&c, d, "regressed", json_false());
+    jb_set(&c, d, "summary", summary);
+    jb_set(&c, d, "targets_added", added);
+    jb_set(&c, d, "targets_removed", removed);
+    jb_set(&c, d, "targets", targets);
     json_object_foreach(new_map, url, t) {
         const json_t *ot = json_object_get(old_map, url);
         if (!ot) {
-            oadd(&c, added, lone_target(&c, t));
+            jb_add(&c, added, lone_target(&c, t));
             continue;
         }
         compared++;
-        oadd(&c, targets, compare_target(&c, ot, t, sum, &obs_changes, &lost));
+        jb_add(&c, targets, compare_target(&c, ot, t, sum, &obs_changes, &lost));
     }
     json_object_foreach(old_map, url, t)
         if (!json_object_get(new_map, url))
-            oadd(&c, removed, lone_target(&c, t));
-    oset(&c, summary, "targets_compared", json_integer(compared));
-    oset(&c, summary, "targets_added", json_integer((json_int_t)json_array_size(added)));
-    oset(&c, summary, "targets_removed", json_integer((json_int_t)json_array_size(removed)));
-    oset(&c, summary, "became_unreachable", json_integer(lost));
-    oset(&c, summary, "new_failures", json_integer(sum[CAT_NEW]));
-    oset(&c, summary, "fixed", json_integer(sum[CAT_FIXED]));
-    oset(&c, summary, "still_failing", json_integer(sum[CAT_STILL]));
-    oset(&c, summary, "other_changes", json_integer(sum[CAT_OTHER]));
-    oset(&c, summary, "observation_changes", json_integer(obs_changes));
-    oset(&c, d, "regressed", json_boolean(sum[CAT_NEW] > 0 || lost > 0));
+            jb_add(&c, removed, lone_target(&c, t));
+    jb_set(&c, summary, "targets_compared", json_integer(compared));
+    jb_set(&c, summary, "targets_added", json_integer((json_int_t)json_array_size(added)));
+    jb_set(&c, summary, "targets_removed", json_integer((json_int_t)json_array_size(removed)));
+    jb_set(&c, summary, "became_unreachable", json_integer(lost));
+    jb_set(&c, summary, "new_failures", json_integer(sum[CAT_NEW]));
+    jb_set(&c, summary, "fixed", json_integer(sum[CAT_FIXED]));
+    jb_set(&c, summary, "still_failing", json_integer(sum[CAT_STILL]));
+    jb_set(&c, summary, "other_changes", json_integer(sum[CAT_OTHER]));
+    jb_set(&c, summary, "observation_changes", json_integer(obs_changes));
+    jb_set(&c, d, "regressed", json_boolean(sum[CAT_NEW] > 0 || lost > 0));
     json_decref(old_map);
     json_decref(new_map);
     if (c.oom || !d || !added || !removed || !targets || !summary) {

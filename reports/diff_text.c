@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "util.h"
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -23,11 +24,6 @@ struct out {
     FILE *f;
     int color;
 };
-
-static const char *str(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
 
 static long long num(const json_t *o, const char *key)
 {
@@ -70,14 +66,14 @@ static void put_or(struct out *o, const char *s, const char *dflt)
 static void profile_words(struct out *o, const json_t *side)
 {
     const json_t *p = json_object_get(side, "profile");
-    put_or(o, str(p, "id"), "(no profile id)");
-    if (str(p, "version")) {
+    put_or(o, json_str(p, "id"), "(no profile id)");
+    if (json_str(p, "version")) {
         fputc(' ', o->f);
-        put(o, str(p, "version"));
+        put(o, json_str(p, "version"));
     }
-    if (str(p, "sha256")) {
+    if (json_str(p, "sha256")) {
         fputs(" (sha256 ", o->f);
-        fprintf(o->f, "%.12s", str(p, "sha256"));
+        fprintf(o->f, "%.12s", json_str(p, "sha256"));
         fputs("\xE2\x80\xA6)", o->f);
     }
 }
@@ -88,9 +84,9 @@ static void header(struct out *o, const json_t *d)
     for (int i = 0; i < 2; i++) {
         const json_t *s = json_object_get(d, sides[i]);
         fprintf(o->f, "%s: ", sides[i]);
-        put_or(o, str(s, "file"), "?");
+        put_or(o, json_str(s, "file"), "?");
         fputs(" (scan started ", o->f);
-        put_or(o, str(s, "started_at"), "at an unknown time");
+        put_or(o, json_str(s, "started_at"), "at an unknown time");
         fputs(", profile ", o->f);
         profile_words(o, s);
         fputs(")\n", o->f);
@@ -110,13 +106,13 @@ static void header(struct out *o, const json_t *d)
 static void target_line(struct out *o, const json_t *t)
 {
     col(o, C_BOLD);
-    put_or(o, str(t, "url"), "(no url)");
+    put_or(o, json_str(t, "url"), "(no url)");
     col(o, C_RESET);
-    if (str(t, "name") || str(t, "organisation")) {
+    if (json_str(t, "name") || json_str(t, "organisation")) {
         fputs(" (", o->f);
-        put_or(o, str(t, "name"), "");
-        fputs(str(t, "name") && str(t, "organisation") ? ", " : "", o->f);
-        put_or(o, str(t, "organisation"), "");
+        put_or(o, json_str(t, "name"), "");
+        fputs(json_str(t, "name") && json_str(t, "organisation") ? ", " : "", o->f);
+        put_or(o, json_str(t, "organisation"), "");
         fputc(')', o->f);
     }
 }
@@ -128,19 +124,19 @@ static void control_line(struct out *o, const json_t *c, const char *mark, const
     col(o, color);
     fputs(mark, o->f);
     fputc(' ', o->f);
-    put_or(o, str(c, "control"), "?");
+    put_or(o, json_str(c, "control"), "?");
     col(o, C_RESET);
     fputs(" [", o->f);
-    put_or(o, str(c, "severity"), "?");
+    put_or(o, json_str(c, "severity"), "?");
     fputs("] ", o->f);
-    put_or(o, str(c, "title"), "");
+    put_or(o, json_str(c, "title"), "");
     fputs(": ", o->f);
-    put_or(o, str(c, "old"), "(not in the old profile)");
+    put_or(o, json_str(c, "old"), "(not in the old profile)");
     fputs(" \xE2\x86\x92 ", o->f);
-    put_or(o, str(c, "new"), "(not in the new profile)");
-    if (str(c, "evidence")) {
+    put_or(o, json_str(c, "new"), "(not in the new profile)");
+    if (json_str(c, "evidence")) {
         fputs(" \xE2\x80\x94 ", o->f);
-        put(o, str(c, "evidence"));
+        put(o, json_str(c, "evidence"));
     }
     fputc('\n', o->f);
 }
@@ -169,12 +165,12 @@ static void still_failing(struct out *o, const json_t *t)
     fprintf(o->f, "  Still failing (%zu): ", n);
     json_array_foreach(list, i, c) {
         fputs(i ? ", " : "", o->f);
-        put_or(o, str(c, "control"), "?");
-        if (str(c, "old") && str(c, "new") && strcmp(str(c, "old"), str(c, "new")) != 0) {
+        put_or(o, json_str(c, "control"), "?");
+        if (json_str(c, "old") && json_str(c, "new") && strcmp(json_str(c, "old"), json_str(c, "new")) != 0) {
             fputs(" (", o->f);
-            put(o, str(c, "old"));
+            put(o, json_str(c, "old"));
             fputs(" \xE2\x86\x92 ", o->f);
-            put(o, str(c, "new"));
+            put(o, json_str(c, "new"));
             fputc(')', o->f);
         }
     }
@@ -194,7 +190,7 @@ static void observations(struct out *o, const json_t *t)
         if (i == OBS_SHOWN)
             break;
         fputs("    ", o->f);
-        put_or(o, str(c, "summary"), "?");
+        put_or(o, json_str(c, "summary"), "?");
         fputc('\n', o->f);
     }
     if ((long long)n + more > OBS_SHOWN)
@@ -209,7 +205,7 @@ static int changed(const json_t *t)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (json_array_size(json_object_get(t, keys[i])))
             return 1;
-    const char *a = str(t, "old_verdict"), *b = str(t, "new_verdict");
+    const char *a = json_str(t, "old_verdict"), *b = json_str(t, "new_verdict");
     return json_is_true(json_object_get(t, "became_unreachable")) || !a || !b || strcmp(a, b);
 }
 
@@ -221,7 +217,7 @@ static void target(struct out *o, const json_t *t)
         col(o, C_RESET);
         target_line(o, t);
         fputs(": ", o->f);
-        put_or(o, str(t, "new_verdict"), "?");
+        put_or(o, json_str(t, "new_verdict"), "?");
         fputs(", no change", o->f);
         if (json_array_size(json_object_get(t, "still_failing")))
             fprintf(o->f, " (%zu still failing)",
@@ -232,17 +228,17 @@ static void target(struct out *o, const json_t *t)
     fputs("\n", o->f);
     target_line(o, t);
     fputs(": ", o->f);
-    put_or(o, str(t, "old_verdict"), "?");
+    put_or(o, json_str(t, "old_verdict"), "?");
     fputs(" \xE2\x86\x92 ", o->f);
-    put_or(o, str(t, "new_verdict"), "?");
+    put_or(o, json_str(t, "new_verdict"), "?");
     fputc('\n', o->f);
     if (json_is_true(json_object_get(t, "became_unreachable"))) {
         col(o, C_RED C_BOLD);
         fputs("  Became unreachable", o->f);
         col(o, C_RESET);
-        if (str(t, "error")) {
+        if (json_str(t, "error")) {
             fputs(": ", o->f);
-            put(o, str(t, "error"));
+            put(o, json_str(t, "error"));
         }
         fputc('\n', o->f);
     }
@@ -266,7 +262,7 @@ static void lone(struct out *o, const json_t *d, const char *key, const char *ti
         fprintf(o->f, "  %s ", mark);
         target_line(o, t);
         fputs(": ", o->f);
-        put_or(o, str(t, "verdict"), "?");
+        put_or(o, json_str(t, "verdict"), "?");
         fprintf(o->f, ", %lld failed\n", num(t, "failed"));
     }
 }

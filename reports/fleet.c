@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "jbuild.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -52,40 +53,11 @@ struct org {
     long failed[SEV__COUNT];
 };
 
-/* The document under construction; oom is set by the first failed allocation and stays set. */
-struct ctx {
-    int oom;
-};
-
-static const char *str(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-static void oset(struct ctx *c, json_t *o, const char *key, json_t *v)
-{
-    if (json_object_set_new(o, key, v) != 0)
-        c->oom = 1;
-}
-
-static void oadd(struct ctx *c, json_t *a, json_t *v)
-{
-    if (json_array_append_new(a, v) != 0)
-        c->oom = 1;
-}
-
-/* A string member copied, or null. */
-static json_t *str_or_null(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_copy((json_t *)v) : json_null();
-}
-
 /* The status of a result; unknown ones count as errors (not determined). */
 static enum status status_of(const json_t *r)
 {
     enum status s = ST_ERROR;
-    const char *name = str(r, "status");
+    const char *name = json_str(r, "status");
     if (name)
         status_parse(name, &s);
     return s;
@@ -94,7 +66,7 @@ static enum status status_of(const json_t *r)
 static enum severity severity_of(const json_t *r)
 {
     enum severity s = SEV_INFO;
-    const char *name = str(r, "severity");
+    const char *name = json_str(r, "severity");
     if (name)
         severity_parse(name, &s);
     return s;
@@ -102,35 +74,35 @@ static enum severity severity_of(const json_t *r)
 
 static int verdict_of(const json_t *t)
 {
-    const char *v = str(t, "verdict");
+    const char *v = json_str(t, "verdict");
     for (int i = 0; v && i < V_N; i++)
         if (strcmp(v, verdict_names[i]) == 0)
             return i;
     return json_object_get(t, "error") ? V_UNREACHABLE : V_INCOMPLETE;
 }
 
-static json_t *status_counts(struct ctx *c, const long st[ST__COUNT])
+static json_t *status_counts(struct jbuild *c, const long st[ST__COUNT])
 {
     json_t *o = json_object();
     for (int s = 0; s < ST__COUNT; s++)
-        oset(c, o, status_name((enum status)s), json_integer(st[s]));
+        jb_set(c, o, status_name((enum status)s), json_integer(st[s]));
     return o;
 }
 
-static json_t *severity_counts(struct ctx *c, const long failed[SEV__COUNT])
+static json_t *severity_counts(struct jbuild *c, const long failed[SEV__COUNT])
 {
     json_t *o = json_object();
     for (int s = SEV__COUNT - 1; s >= 0; s--)
-        oset(c, o, severity_name((enum severity)s), json_integer(failed[s]));
+        jb_set(c, o, severity_name((enum severity)s), json_integer(failed[s]));
     return o;
 }
 
-static json_t *verdict_counts(struct ctx *c, const long v[V_N])
+static json_t *verdict_counts(struct jbuild *c, const long v[V_N])
 {
     static const int order[V_N] = { V_COMPLIANT, V_NONCOMPLIANT, V_INCOMPLETE, V_UNREACHABLE };
     json_t *o = json_object();
     for (int i = 0; i < V_N; i++)
-        oset(c, o, verdict_names[order[i]], json_integer(v[order[i]]));
+        jb_set(c, o, verdict_names[order[i]], json_integer(v[order[i]]));
     return o;
 }
 
@@ -186,24 +158,24 @@ static int org_cmp(const void *a, const void *b)
 }
 
 /* The source's entry: where it came from and what it was judged under. */
-static json_t *source_entry(struct ctx *c, const char *file, const json_t *rep)
+static json_t *source_entry(struct jbuild *c, const char *file, const json_t *rep)
 {
     const json_t *prof = json_object_get(rep, "profile"), *tool = json_object_get(rep, "tool");
     json_t *p = json_object(), *tl = json_object(), *s = json_object();
-    oset(c, s, "file", json_string_lossy(file, strlen(file)));
-    oset(c, s, "started_at", str_or_null(rep, "started_at"));
-    oset(c, s, "finished_at", str_or_null(rep, "finished_at"));
-    oset(c, tl, "name", str_or_null(tool, "name"));
-    oset(c, tl, "version", str_or_null(tool, "version"));
-    oset(c, s, "tool", tl);
-    oset(c, p, "id", str_or_null(prof, "id"));
-    oset(c, p, "title", str_or_null(prof, "title"));
-    oset(c, p, "version", str_or_null(prof, "version"));
-    oset(c, p, "sha256", str_or_null(prof, "sha256"));
-    oset(c, s, "profile", p);
-    oset(c, s, "fail_on", str_or_null(rep, "fail_on"));
-    oset(c, s, "verdict", str_or_null(rep, "verdict"));
-    oset(c, s, "targets", json_integer((json_int_t)json_array_size(json_object_get(rep,
+    jb_set(c, s, "file", json_string_lossy(file, strlen(file)));
+    jb_set(c, s, "started_at", jb_str_or_null(rep, "started_at"));
+    jb_set(c, s, "finished_at", jb_str_or_null(rep, "finished_at"));
+    jb_set(c, tl, "name", jb_str_or_null(tool, "name"));
+    jb_set(c, tl, "version", jb_str_or_null(tool, "version"));
+    jb_set(c, s, "tool", tl);
+    jb_set(c, p, "id", jb_str_or_null(prof, "id"));
+    jb_set(c, p, "title", jb_str_or_null(prof, "title"));
+    jb_set(c, p, "version", jb_str_or_null(prof, "version"));
+    jb_set(c, p, "sha256", jb_str_or_null(prof, "sha256"));
+    jb_set(c, s, "profile", p);
+    jb_set(c, s, "fail_on", jb_str_or_null(rep, "fail_on"));
+    jb_set(c, s, "verdict", jb_str_or_null(rep, "verdict"));
+    jb_set(c, s, "targets", json_integer((json_int_t)json_array_size(json_object_get(rep,
                                                                                    "targets"))));
     return s;
 }
@@ -212,10 +184,10 @@ static json_t *source_entry(struct ctx *c, const char *file, const json_t *rep)
 static void profile_words(struct strbuf *sb, const json_t *src)
 {
     const json_t *p = json_object_get(src, "profile");
-    const char *sha = str(p, "sha256");
-    strbuf_adds(sb, str(p, "id") ? str(p, "id") : "(no profile id)");
-    if (str(p, "version"))
-        strbuf_addf(sb, " %s", str(p, "version"));
+    const char *sha = json_str(p, "sha256");
+    strbuf_adds(sb, json_str(p, "id") ? json_str(p, "id") : "(no profile id)");
+    if (json_str(p, "version"))
+        strbuf_addf(sb, " %s", json_str(p, "version"));
     if (sha)
         strbuf_addf(sb, " (sha256 %.12s\xE2\x80\xA6)", sha);
     else
@@ -224,27 +196,27 @@ static void profile_words(struct strbuf *sb, const json_t *src)
 
 /* The distinct profiles (by sha256) with the sources judged under each; a warning when there is
  * more than one. Returns profiles_differ. */
-static int profiles(struct ctx *c, json_t *fleet, json_t *sources, json_t *warnings)
+static int profiles(struct jbuild *c, json_t *fleet, json_t *sources, json_t *warnings)
 {
     json_t *list = json_array(), *by_sha = json_object();
     size_t i;
     json_t *src;
     json_array_foreach(sources, i, src) {
         const json_t *p = json_object_get(src, "profile");
-        const char *sha = str(p, "sha256");
+        const char *sha = json_str(p, "sha256");
         const char *key = sha ? sha : "";
         json_t *e = json_object_get(by_sha, key);
         if (!e) {
             e = json_object();
-            oset(c, e, "id", str_or_null(p, "id"));
-            oset(c, e, "version", str_or_null(p, "version"));
-            oset(c, e, "sha256", str_or_null(p, "sha256"));
-            oset(c, e, "sources", json_array());
-            oadd(c, list, e);
+            jb_set(c, e, "id", jb_str_or_null(p, "id"));
+            jb_set(c, e, "version", jb_str_or_null(p, "version"));
+            jb_set(c, e, "sha256", jb_str_or_null(p, "sha256"));
+            jb_set(c, e, "sources", json_array());
+            jb_add(c, list, e);
             if (json_object_set(by_sha, key, e) != 0)
                 c->oom = 1;
         }
-        oadd(c, json_object_get(e, "sources"), json_integer((json_int_t)i));
+        jb_add(c, json_object_get(e, "sources"), json_integer((json_int_t)i));
     }
     int differ = json_array_size(list) > 1;
     if (differ) {
@@ -261,26 +233,26 @@ static int profiles(struct ctx *c, json_t *fleet, json_t *sources, json_t *warni
             strbuf_adds(&sb, " for ");
             json_array_foreach(ids, j, s) {
                 const json_t *one = json_array_get(sources, (size_t)json_integer_value(s));
-                strbuf_addf(&sb, "%s%s", j ? ", " : "", str(one, "file"));
+                strbuf_addf(&sb, "%s%s", j ? ", " : "", json_str(one, "file"));
             }
         }
-        oadd(c, warnings, json_string_lossy(sb.buf, sb.len));
+        jb_add(c, warnings, json_string_lossy(sb.buf, sb.len));
         strbuf_release(&sb);
     }
-    oset(c, fleet, "profiles", list);
+    jb_set(c, fleet, "profiles", list);
     json_decref(by_sha);
     return differ;
 }
 
 /* A warning when the inputs used different failure thresholds. */
-static void fail_on_warning(struct ctx *c, json_t *sources, json_t *warnings)
+static void fail_on_warning(struct jbuild *c, json_t *sources, json_t *warnings)
 {
     size_t i;
     json_t *src;
     const char *first = NULL;
     int differ = 0;
     json_array_foreach(sources, i, src) {
-        const char *f = str(src, "fail_on") ? str(src, "fail_on") : "";
+        const char *f = json_str(src, "fail_on") ? json_str(src, "fail_on") : "";
         if (!first)
             first = f;
         else if (strcmp(first, f) != 0)
@@ -291,14 +263,14 @@ static void fail_on_warning(struct ctx *c, json_t *sources, json_t *warnings)
     struct strbuf sb = STRBUF_INIT;
     strbuf_adds(&sb, "the inputs' verdicts used different failure thresholds (fail_on): ");
     json_array_foreach(sources, i, src)
-        strbuf_addf(&sb, "%s%s: %s", i ? ", " : "", str(src, "file"),
-                    str(src, "fail_on") ? str(src, "fail_on") : "not recorded");
-    oadd(c, warnings, json_string_lossy(sb.buf, sb.len));
+        strbuf_addf(&sb, "%s%s: %s", i ? ", " : "", json_str(src, "file"),
+                    json_str(src, "fail_on") ? json_str(src, "fail_on") : "not recorded");
+    jb_add(c, warnings, json_string_lossy(sb.buf, sb.len));
     strbuf_release(&sb);
 }
 
 /* Choose one instance per url. rows gets the kept ones; duplicates and warnings the rest. */
-static int pick(struct ctx *c, json_t *const *reports, size_t n, json_t *sources,
+static int pick(struct jbuild *c, json_t *const *reports, size_t n, json_t *sources,
                 struct row **rows_out, size_t *nrows, json_t *dups)
 {
     json_t *where = json_object(); /* url -> index into rows */
@@ -306,11 +278,11 @@ static int pick(struct ctx *c, json_t *const *reports, size_t n, json_t *sources
     struct row *rows = NULL;
     size_t count = 0, cap = 0;
     for (size_t s = 0; s < n; s++) {
-        const char *started = str(json_array_get(sources, s), "started_at");
+        const char *started = json_str(json_array_get(sources, s), "started_at");
         size_t i;
         const json_t *t;
         json_array_foreach(json_object_get(reports[s], "targets"), i, t) {
-            const char *url = str(t, "url");
+            const char *url = json_str(t, "url");
             if (!url)
                 continue;
             struct row cand = { .t = t, .url = url, .src = s, .idx = i };
@@ -330,25 +302,25 @@ static int pick(struct ctx *c, json_t *const *reports, size_t n, json_t *sources
                 continue;
             }
             struct row *cur = &rows[json_integer_value(at)];
-            const char *cur_started = str(json_array_get(sources, cur->src), "started_at");
+            const char *cur_started = json_str(json_array_get(sources, cur->src), "started_at");
             int newer = strcmp(started ? started : "", cur_started ? cur_started : "") >= 0;
             struct row *dropped = newer ? cur : &cand;
             json_t *d = json_object_get(dup_of, url);
             if (!d) {
                 d = json_object();
-                oset(c, d, "url", json_string_lossy(url, strlen(url)));
-                oset(c, d, "kept", json_null()); /* filled in by finish_duplicates */
-                oset(c, d, "dropped", json_array());
-                oadd(c, dups, d);
+                jb_set(c, d, "url", json_string_lossy(url, strlen(url)));
+                jb_set(c, d, "kept", json_null()); /* filled in by finish_duplicates */
+                jb_set(c, d, "dropped", json_array());
+                jb_add(c, dups, d);
                 if (json_object_set(dup_of, url, d) != 0)
                     goto oom;
             }
             json_t *e = json_object();
-            oset(c, e, "source", json_integer((json_int_t)dropped->src));
-            oset(c, e, "started_at",
-                 str_or_null(json_array_get(sources, dropped->src), "started_at"));
-            oset(c, e, "verdict", json_string(verdict_names[verdict_of(dropped->t)]));
-            oadd(c, json_object_get(d, "dropped"), e);
+            jb_set(c, e, "source", json_integer((json_int_t)dropped->src));
+            jb_set(c, e, "started_at",
+                 jb_str_or_null(json_array_get(sources, dropped->src), "started_at"));
+            jb_set(c, e, "verdict", json_string(verdict_names[verdict_of(dropped->t)]));
+            jb_add(c, json_object_get(d, "dropped"), e);
             if (newer)
                 *cur = cand;
         }
@@ -366,7 +338,7 @@ oom:
 }
 
 /* Fill in which instance each duplicate kept, with one warning per duplicated url. */
-static void finish_duplicates(struct ctx *c, json_t *dups, const struct row *rows, size_t nrows,
+static void finish_duplicates(struct jbuild *c, json_t *dups, const struct row *rows, size_t nrows,
                               json_t *sources, json_t *warnings)
 {
     size_t i, j;
@@ -375,36 +347,36 @@ static void finish_duplicates(struct ctx *c, json_t *dups, const struct row *row
         if (json_object_set_new(where, rows[k].url, json_integer((json_int_t)k)) != 0)
             c->oom = 1;
     json_array_foreach(dups, i, d) {
-        const json_t *at = json_object_get(where, str(d, "url") ? str(d, "url") : "");
+        const json_t *at = json_object_get(where, json_str(d, "url") ? json_str(d, "url") : "");
         if (!at)
             continue;
-        const char *url = str(d, "url");
+        const char *url = json_str(d, "url");
         const struct row *kept = &rows[json_integer_value(at)];
         const json_t *ks = json_array_get(sources, kept->src);
         json_t *k = json_object();
-        oset(c, k, "source", json_integer((json_int_t)kept->src));
-        oset(c, k, "started_at", str_or_null(ks, "started_at"));
+        jb_set(c, k, "source", json_integer((json_int_t)kept->src));
+        jb_set(c, k, "started_at", jb_str_or_null(ks, "started_at"));
         if (json_object_set_new(d, "kept", k) != 0)
             c->oom = 1;
         struct strbuf sb = STRBUF_INIT;
         strbuf_addf(&sb, "target %s appears more than once: kept the scan in input %zu (%s, "
-                         "started %s), dropped ", url, kept->src + 1, str(ks, "file"),
-                    str(ks, "started_at") ? str(ks, "started_at") : "at an unknown time");
+                         "started %s), dropped ", url, kept->src + 1, json_str(ks, "file"),
+                    json_str(ks, "started_at") ? json_str(ks, "started_at") : "at an unknown time");
         json_array_foreach(json_object_get(d, "dropped"), j, e) {
             size_t src = (size_t)json_integer_value(json_object_get(e, "source"));
             const json_t *ds = json_array_get(sources, src);
             strbuf_addf(&sb, "%sinput %zu (%s, started %s)", j ? ", " : "", src + 1,
-                        str(ds, "file"),
-                        str(ds, "started_at") ? str(ds, "started_at") : "at an unknown time");
+                        json_str(ds, "file"),
+                        json_str(ds, "started_at") ? json_str(ds, "started_at") : "at an unknown time");
         }
-        oadd(c, warnings, json_string_lossy(sb.buf, sb.len));
+        jb_add(c, warnings, json_string_lossy(sb.buf, sb.len));
         strbuf_release(&sb);
     }
     json_decref(where);
 }
 
 /* The union of controls in first-seen order, with counts across the kept targets. */
-static json_t *controls(struct ctx *c, const struct row *rows, size_t nrows)
+static json_t *controls(struct jbuild *c, const struct row *rows, size_t nrows)
 {
     json_t *list = json_array(), *by_id = json_object();
     for (size_t k = 0; k < nrows; k++) {
@@ -412,7 +384,7 @@ static json_t *controls(struct ctx *c, const struct row *rows, size_t nrows)
         size_t i;
         const json_t *r;
         json_array_foreach(json_object_get(rows[k].t, "results"), i, r) {
-            const char *id = str(r, "control");
+            const char *id = json_str(r, "control");
             if (!id || json_object_get(seen, id))
                 continue;
             if (json_object_set_new(seen, id, json_true()) != 0)
@@ -421,15 +393,15 @@ static json_t *controls(struct ctx *c, const struct row *rows, size_t nrows)
             if (!e) {
                 long zero[ST__COUNT] = { 0 };
                 e = json_object();
-                oset(c, e, "id", json_string_lossy(id, strlen(id)));
-                oset(c, e, "title", json_is_string(json_object_get(r, "title"))
+                jb_set(c, e, "id", json_string_lossy(id, strlen(id)));
+                jb_set(c, e, "title", json_is_string(json_object_get(r, "title"))
                                         ? json_copy(json_object_get(r, "title"))
                                         : json_string(""));
-                oset(c, e, "severity", json_string(severity_name(severity_of(r))));
-                oset(c, e, "check", str_or_null(r, "check"));
-                oset(c, e, "targets", json_integer(0));
-                oset(c, e, "results", status_counts(c, zero));
-                oadd(c, list, e);
+                jb_set(c, e, "severity", json_string(severity_name(severity_of(r))));
+                jb_set(c, e, "check", jb_str_or_null(r, "check"));
+                jb_set(c, e, "targets", json_integer(0));
+                jb_set(c, e, "results", status_counts(c, zero));
+                jb_add(c, list, e);
                 if (json_object_set(by_id, id, e) != 0)
                     c->oom = 1;
             }
@@ -446,36 +418,36 @@ static json_t *controls(struct ctx *c, const struct row *rows, size_t nrows)
 }
 
 /* The fleet's entry for a kept target, and its row of the matrix. */
-static void target_entry(struct ctx *c, const struct row *r, json_t *targets, json_t *matrix)
+static void target_entry(struct jbuild *c, const struct row *r, json_t *targets, json_t *matrix)
 {
     json_t *e = json_object(), *m = json_object(), *cells = json_object();
     size_t i;
     const json_t *res;
-    oset(c, e, "url", json_string_lossy(r->url, strlen(r->url)));
+    jb_set(c, e, "url", json_string_lossy(r->url, strlen(r->url)));
     if (json_is_string(json_object_get(r->t, "name")))
-        oset(c, e, "name", json_copy(json_object_get(r->t, "name")));
+        jb_set(c, e, "name", json_copy(json_object_get(r->t, "name")));
     if (json_is_string(json_object_get(r->t, "organisation")))
-        oset(c, e, "organisation", json_copy(json_object_get(r->t, "organisation")));
-    oset(c, e, "verdict", json_string(verdict_names[r->verdict]));
+        jb_set(c, e, "organisation", json_copy(json_object_get(r->t, "organisation")));
+    jb_set(c, e, "verdict", json_string(verdict_names[r->verdict]));
     if (json_is_string(json_object_get(r->t, "error")))
-        oset(c, e, "error", json_copy(json_object_get(r->t, "error")));
-    oset(c, e, "results", status_counts(c, r->st));
-    oset(c, e, "failed_by_severity", severity_counts(c, r->failed));
-    oset(c, e, "source", json_integer((json_int_t)r->src));
-    oadd(c, targets, e);
+        jb_set(c, e, "error", json_copy(json_object_get(r->t, "error")));
+    jb_set(c, e, "results", status_counts(c, r->st));
+    jb_set(c, e, "failed_by_severity", severity_counts(c, r->failed));
+    jb_set(c, e, "source", json_integer((json_int_t)r->src));
+    jb_add(c, targets, e);
     json_array_foreach(json_object_get(r->t, "results"), i, res) {
-        const char *id = str(res, "control");
+        const char *id = json_str(res, "control");
         if (id && !json_object_get(cells, id) &&
             json_object_set_new(cells, id, json_string(status_name(status_of(res)))) != 0)
             c->oom = 1;
     }
-    oset(c, m, "url", json_string_lossy(r->url, strlen(r->url)));
-    oset(c, m, "controls", cells);
-    oadd(c, matrix, m);
+    jb_set(c, m, "url", json_string_lossy(r->url, strlen(r->url)));
+    jb_set(c, m, "controls", cells);
+    jb_add(c, matrix, m);
 }
 
 /* Fleet-wide and per-organisation totals; returns the fleet verdict (V_*). */
-static int totals(struct ctx *c, const struct row *rows, size_t nrows, json_t *fleet)
+static int totals(struct jbuild *c, const struct row *rows, size_t nrows, json_t *fleet)
 {
     long v[V_N] = { 0 }, st[ST__COUNT] = { 0 }, failed[SEV__COUNT] = { 0 };
     struct org *orgs = calloc(nrows ? nrows : 1, sizeof *orgs);
@@ -485,7 +457,7 @@ static int totals(struct ctx *c, const struct row *rows, size_t nrows, json_t *f
         return V_UNREACHABLE;
     }
     for (size_t k = 0; k < nrows; k++) {
-        const char *name = str(rows[k].t, "organisation");
+        const char *name = json_str(rows[k].t, "organisation");
         struct org *o = NULL;
         for (size_t j = 0; j < norgs && !o; j++)
             if (name ? orgs[j].name && strcmp(orgs[j].name, name) == 0 : !orgs[j].name)
@@ -510,20 +482,20 @@ static int totals(struct ctx *c, const struct row *rows, size_t nrows, json_t *f
         long n = 0;
         for (int i = 0; i < V_N; i++)
             n += orgs[j].v[i];
-        oset(c, e, "name", orgs[j].name ? json_string_lossy(orgs[j].name, strlen(orgs[j].name))
+        jb_set(c, e, "name", orgs[j].name ? json_string_lossy(orgs[j].name, strlen(orgs[j].name))
                                         : json_null());
-        oset(c, e, "targets", json_integer(n));
-        oset(c, e, "verdicts", verdict_counts(c, orgs[j].v));
-        oset(c, e, "failed_by_severity", severity_counts(c, orgs[j].failed));
-        oadd(c, list, e);
+        jb_set(c, e, "targets", json_integer(n));
+        jb_set(c, e, "verdicts", verdict_counts(c, orgs[j].v));
+        jb_set(c, e, "failed_by_severity", severity_counts(c, orgs[j].failed));
+        jb_add(c, list, e);
     }
     free(orgs);
-    oset(c, tot, "targets", json_integer((json_int_t)nrows));
-    oset(c, tot, "verdicts", verdict_counts(c, v));
-    oset(c, tot, "results", status_counts(c, st));
-    oset(c, tot, "failed_by_severity", severity_counts(c, failed));
-    oset(c, tot, "organisations", list);
-    oset(c, fleet, "totals", tot);
+    jb_set(c, tot, "targets", json_integer((json_int_t)nrows));
+    jb_set(c, tot, "verdicts", verdict_counts(c, v));
+    jb_set(c, tot, "results", status_counts(c, st));
+    jb_set(c, tot, "failed_by_severity", severity_counts(c, failed));
+    jb_set(c, tot, "organisations", list);
+    jb_set(c, fleet, "totals", tot);
     /* as report_finish decides a report's verdict */
     return nrows == 0 || (size_t)v[V_UNREACHABLE] == nrows ? V_UNREACHABLE
            : v[V_NONCOMPLIANT]                            ? V_NONCOMPLIANT
@@ -537,7 +509,7 @@ json_t *fleet_merge(const char *const *files, json_t *const *reports, size_t n)
                                            "profiles_differ", "warnings", "sources", "profiles",
                                            "duplicates", "totals", "targets", "controls",
                                            "matrix" };
-    struct ctx c = { 0 };
+    struct jbuild c = { 0 };
     struct row *rows = NULL;
     size_t nrows = 0;
     char now[32];
@@ -553,30 +525,30 @@ json_t *fleet_merge(const char *const *files, json_t *const *reports, size_t n)
     }
     /* every member in the document's order; each is replaced in place below */
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
-        oset(&c, fleet, members[i], json_null());
-    oset(&c, fleet, "sources", sources);
-    oset(&c, fleet, "warnings", warnings);
-    oset(&c, fleet, "duplicates", dups);
-    oset(&c, fleet, "targets", targets);
-    oset(&c, fleet, "matrix", matrix);
+        jb_set(&c, fleet, members[i], json_null());
+    jb_set(&c, fleet, "sources", sources);
+    jb_set(&c, fleet, "warnings", warnings);
+    jb_set(&c, fleet, "duplicates", dups);
+    jb_set(&c, fleet, "targets", targets);
+    jb_set(&c, fleet, "matrix", matrix);
     time_rfc3339(now, sizeof now);
-    oset(&c, fleet, "schema", json_string(FLEET_SCHEMA));
-    oset(&c, fleet, "tool", json_pack("{s:s, s:s}", "name", "cocscan", "version", COC_VERSION));
-    oset(&c, fleet, "generated_at", json_string(now));
+    jb_set(&c, fleet, "schema", json_string(FLEET_SCHEMA));
+    jb_set(&c, fleet, "tool", json_pack("{s:s, s:s}", "name", "cocscan", "version", COC_VERSION));
+    jb_set(&c, fleet, "generated_at", json_string(now));
     for (size_t s = 0; s < n; s++)
-        oadd(&c, sources, source_entry(&c, files[s], reports[s]));
-    oset(&c, fleet, "profiles_differ", json_boolean(profiles(&c, fleet, sources, warnings)));
+        jb_add(&c, sources, source_entry(&c, files[s], reports[s]));
+    jb_set(&c, fleet, "profiles_differ", json_boolean(profiles(&c, fleet, sources, warnings)));
     fail_on_warning(&c, sources, warnings);
     if (pick(&c, reports, n, sources, &rows, &nrows, dups) < 0)
         goto fail;
     finish_duplicates(&c, dups, rows, nrows, sources, warnings);
     for (size_t k = 0; k < nrows; k++)
         count_row(&rows[k]);
-    oset(&c, fleet, "controls", controls(&c, rows, nrows)); /* input order: before sorting */
+    jb_set(&c, fleet, "controls", controls(&c, rows, nrows)); /* input order: before sorting */
     qsort(rows, nrows, sizeof *rows, row_cmp);
     for (size_t k = 0; k < nrows; k++)
         target_entry(&c, &rows[k], targets, matrix);
-    oset(&c, fleet, "verdict", json_string(verdict_names[totals(&c, rows, nrows, fleet)]));
+    jb_set(&c, fleet, "verdict", json_string(verdict_names[totals(&c, rows, nrows, fleet)]));
     if (c.oom)
         goto fail;
     free(rows);
@@ -589,6 +561,6 @@ fail:
 
 int fleet_all_compliant(const json_t *fleet)
 {
-    const char *v = str(fleet, "verdict");
+    const char *v = json_str(fleet, "verdict");
     return v && strcmp(v, "compliant") == 0;
 }

@@ -17,11 +17,7 @@
 #include <string.h>
 
 #include "html_report_int.h"
-
-static const char *str(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
+#include "util.h"
 
 static int item_cmp(const void *a, const void *b)
 {
@@ -46,7 +42,7 @@ enum { V_N = sizeof verdicts / sizeof verdicts[0] };
 
 static int verdict_of(const json_t *o)
 {
-    const char *v = str(o, "verdict");
+    const char *v = json_str(o, "verdict");
     for (int i = 0; v && i < V_N; i++)
         if (strcmp(v, verdicts[i].name) == 0)
             return i;
@@ -238,7 +234,7 @@ static void summary_tables(struct hout *h, const struct counts *c)
 
 static void target_name(struct hout *h, const json_t *t)
 {
-    if (str(t, "name"))
+    if (json_str(t, "name"))
         hr_text_of(h, t, "name", NULL);
     else
         hr_text_of(h, t, "url", "(no URL)");

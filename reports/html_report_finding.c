@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "html_report_int.h"
+#include "util.h"
 
 #define OBSERVED_MAX 320    /* bytes of observed value shown inline; all of it is in the fold */
 #define RAW_MAX (64 * 1024) /* bytes of raw observed JSON shown in the fold */
@@ -26,14 +27,9 @@ const struct hr_status hr_statuses[HS_N] = {
 const char *const hr_sev_names[SEV_N] = { "critical", "high", "medium", "low", "info", NULL };
 const char *const hr_sev_labels[SEV_N] = { "Critical", "High", "Medium", "Low", "Info", "?" };
 
-static const char *str(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
 int hr_status_of(const json_t *r)
 {
-    const char *s = str(r, "status");
+    const char *s = json_str(r, "status");
     for (int i = 0; s && i < HS_OTHER; i++)
         if (strcmp(s, hr_statuses[i].name) == 0)
             return i;
@@ -42,7 +38,7 @@ int hr_status_of(const json_t *r)
 
 int hr_sev_of(const json_t *r)
 {
-    const char *s = str(r, "severity");
+    const char *s = json_str(r, "severity");
     for (int i = 0; s && i < SEV_N - 1; i++)
         if (strcmp(s, hr_sev_names[i]) == 0)
             return i;
@@ -211,9 +207,9 @@ void hr_finding(struct hout *h, const struct item *it)
         hr_value_pre(h, obs, RAW_MAX);
         hr_raw(h, "</details>\n");
     }
-    if (str(r, "remediation")) {
+    if (json_str(r, "remediation")) {
         hr_raw(h, "<h4>Remediation</h4>\n<p class=\"remediation\">");
-        hr_prose(h, str(r, "remediation"));
+        hr_prose(h, json_str(r, "remediation"));
         hr_raw(h, "</p>\n");
     }
     hr_raw(h, "</article>\n");

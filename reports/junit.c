@@ -115,11 +115,6 @@ static void put_count(struct xw *w, const char *name, size_t v)
     put_attrs(w, name, num);
 }
 
-static const char *str(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
 /* Append v as a person reads it: a string as itself, anything else as compact JSON. */
 static void add_value(struct strbuf *sb, const json_t *v, int *err)
 {
@@ -174,7 +169,7 @@ static void put_finding(struct xw *w, const char *elem, const json_t *r)
     const json_t *v;
     int err = 0;
     char sev[16] = "INFO";
-    const char *s = str(r, "severity");
+    const char *s = json_str(r, "severity");
     add_evidence(&ev, json_object_get(r, "evidence"), &err);
     if (s) {
         size_t i;
@@ -216,7 +211,7 @@ static void put_finding(struct xw *w, const char *elem, const json_t *r)
     if (ev.len)
         put_message(w, ev.buf, ev.len);
     else
-        put_attrs(w, "message", str(r, "title"));
+        put_attrs(w, "message", json_str(r, "title"));
     put_attrs(w, "type", sev);
     put_raw(w, ">");
     xml_put(w, body.buf, body.len, 0);
@@ -235,10 +230,10 @@ static void put_skipped(struct xw *w, const json_t *r, int waived)
     const json_t *waiver = json_object_get(r, "waiver");
     int err = 0;
     if (waived) {
-        const char *reason = str(waiver, "reason"), *by = str(waiver, "approved_by");
-        const char *exp = str(waiver, "expires");
+        const char *reason = json_str(waiver, "reason"), *by = json_str(waiver, "approved_by");
+        const char *exp = json_str(waiver, "expires");
         if (!by)
-            by = str(waiver, "approver");
+            by = json_str(waiver, "approver");
         if (strbuf_adds(&msg, "waived: "))
             err = 1;
         if (reason)
@@ -287,7 +282,7 @@ out:
 
 static void count_result(struct counts *c, const json_t *r)
 {
-    const char *st = str(r, "status");
+    const char *st = json_str(r, "status");
     c->tests++;
     if (!st)
         return;
@@ -317,8 +312,8 @@ static void put_counts(struct xw *w, const struct counts *c)
 
 static void put_testcase(struct xw *w, const char *url, const json_t *r)
 {
-    const char *st = str(r, "status");
-    const char *ctl = str(r, "control"), *title = str(r, "title");
+    const char *st = json_str(r, "status");
+    const char *ctl = json_str(r, "control"), *title = json_str(r, "title");
     put_raw(w, "    <testcase");
     put_attrs(w, "classname", url);
     put_raw(w, " name=\"");
@@ -360,7 +355,7 @@ static void put_property(struct xw *w, const char *name, const char *value)
 
 static void put_suite(struct xw *w, const json_t *report, const json_t *t, size_t id)
 {
-    const char *url = str(t, "url"), *name = str(t, "name");
+    const char *url = json_str(t, "url"), *name = json_str(t, "name");
     const json_t *prof = json_object_get(report, "profile");
     struct counts c = { 0, 0, 0, 0 };
     size_t i;
@@ -370,14 +365,14 @@ static void put_suite(struct xw *w, const json_t *report, const json_t *t, size_
     put_attrs(w, "name", name ? name : url ? url : "?");
     put_counts(w, &c);
     put_count(w, "id", id);
-    put_attrs(w, "timestamp", str(report, "started_at"));
+    put_attrs(w, "timestamp", json_str(report, "started_at"));
     put_raw(w, ">\n    <properties>\n");
     put_property(w, "url", url);
-    put_property(w, "organisation", str(t, "organisation"));
-    put_property(w, "verdict", str(t, "verdict"));
-    put_property(w, "profile", str(prof, "id"));
-    put_property(w, "profile_version", str(prof, "version"));
-    put_property(w, "error", str(t, "error"));
+    put_property(w, "organisation", json_str(t, "organisation"));
+    put_property(w, "verdict", json_str(t, "verdict"));
+    put_property(w, "profile", json_str(prof, "id"));
+    put_property(w, "profile_version", json_str(prof, "version"));
+    put_property(w, "error", json_str(t, "error"));
     put_raw(w, "    </properties>\n");
     json_array_foreach(json_object_get(t, "results"), i, r)
         put_testcase(w, url ? url : "", r);
@@ -421,13 +416,13 @@ char *report_to_junit(const json_t *report, size_t *len)
         count_target(&all, t);
     put_raw(&w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"cocscan\"");
     put_counts(&w, &all);
-    secs = duration(str(report, "started_at"), str(report, "finished_at"));
+    secs = duration(json_str(report, "started_at"), json_str(report, "finished_at"));
     if (secs >= 0) {
         char num[32];
         snprintf(num, sizeof num, "%.3f", secs);
         put_attrs(&w, "time", num);
     }
-    put_attrs(&w, "timestamp", str(report, "started_at"));
+    put_attrs(&w, "timestamp", json_str(report, "started_at"));
     put_raw(&w, ">\n");
     json_array_foreach(targets, i, t)
         put_suite(&w, report, t, i);

@@ -30,11 +30,6 @@
 #define SARIF_INFO_URI "https://cocscan.nz/"
 #define MESSAGE_MAX 8192 /* bytes of message text; evidence beyond this is cut */
 
-static const char *str(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
 static int streq(const char *a, const char *b)
 {
     return a && b && strcmp(a, b) == 0;
@@ -100,8 +95,8 @@ out:
 /* The rule for the control of result r. New reference or NULL. */
 static json_t *rule_new(const json_t *r)
 {
-    const char *control = str(r, "control"), *sev = str(r, "severity");
-    const char *title = str(r, "title"), *rem = str(r, "remediation"), *check = str(r, "check");
+    const char *control = json_str(r, "control"), *sev = json_str(r, "severity");
+    const char *title = json_str(r, "title"), *rem = json_str(r, "remediation"), *check = json_str(r, "check");
     if (!title || !*title)
         title = control;
     json_t *tags = json_pack("[s]", "security");
@@ -138,7 +133,7 @@ struct rules {
 /* The index of r's control in rules, adding its rule on first sight; -1 on failure. */
 static json_int_t rule_index(struct rules *rs, const json_t *r)
 {
-    const char *control = str(r, "control");
+    const char *control = json_str(r, "control");
     if (!control)
         return -1;
     const json_t *have = json_object_get(rs->index, control);
@@ -184,7 +179,7 @@ static json_t *message_new(const char *url, const json_t *r)
     size_t head = sb.len;
     if (add_evidence(&sb, json_object_get(r, "evidence")))
         goto out;
-    if (sb.len == head && strbuf_adds(&sb, str(r, "title") ? str(r, "title") : "finding"))
+    if (sb.len == head && strbuf_adds(&sb, json_str(r, "title") ? json_str(r, "title") : "finding"))
         goto out;
     if (sb.len > MESSAGE_MAX) {
         size_t n = MESSAGE_MAX;
@@ -229,12 +224,12 @@ static json_t *physical_new(const json_t *report, const json_t *tg)
 {
     const json_t *src = json_object_get(tg, "source");
     const json_t *prof = json_object_get(report, "profile");
-    const char *psrc = str(prof, "source"), *pid = str(prof, "id");
+    const char *psrc = json_str(prof, "source"), *pid = json_str(prof, "id");
     struct strbuf sb = STRBUF_INIT;
     json_t *uri = NULL, *loc = NULL;
     json_int_t line = 1;
-    if (str(src, "file") && *str(src, "file")) {
-        uri = path_uri(str(src, "file"));
+    if (json_str(src, "file") && *json_str(src, "file")) {
+        uri = path_uri(json_str(src, "file"));
         line = json_integer_value(json_object_get(src, "line"));
     } else if (psrc && *psrc && strncmp(psrc, "builtin:", 8) != 0) {
         uri = path_uri(psrc);
@@ -272,9 +267,9 @@ out:
  * covers (waiver.status; "fail" when it does not say). */
 static const char *effective_status(const json_t *r)
 {
-    const char *st = str(r, "status");
+    const char *st = json_str(r, "status");
     if (streq(st, "waived")) {
-        const char *under = str(json_object_get(r, "waiver"), "status");
+        const char *under = json_str(json_object_get(r, "waiver"), "status");
         return under ? under : "fail";
     }
     return st;
@@ -295,9 +290,9 @@ static const char *level_of(const char *status)
 static json_t *suppressions_new(const json_t *r)
 {
     const json_t *w = json_object_get(r, "waiver");
-    if (!streq(str(r, "status"), "waived") && !json_is_object(w))
+    if (!streq(json_str(r, "status"), "waived") && !json_is_object(w))
         return NULL;
-    const char *why = str(w, "reason") ? str(w, "reason") : str(w, "justification");
+    const char *why = json_str(w, "reason") ? json_str(w, "reason") : json_str(w, "justification");
     return json_pack("[{s:s, s:s, s:s}]", "kind", "external", "status", "accepted", "justification",
                      why && *why ? why : "waived");
 }
@@ -306,7 +301,7 @@ static json_t *suppressions_new(const json_t *r)
 static int result_new(const json_t *report, const json_t *tg, const json_t *r, struct rules *rs,
                       json_t **out)
 {
-    const char *url = str(tg, "url"), *control = str(r, "control"), *check = str(r, "check");
+    const char *url = json_str(tg, "url"), *control = json_str(r, "control"), *check = json_str(r, "check");
     const char *status = effective_status(r), *level = level_of(status);
     json_int_t idx = rule_index(rs, r);
     *out = NULL;
@@ -317,12 +312,12 @@ static int result_new(const json_t *report, const json_t *tg, const json_t *r, s
     json_t *where =
         json_pack("{s:o, s:[{s:s, s:s, s:s}]}", "physicalLocation", physical_new(report, tg),
                   "logicalLocations", "name", url, "fullyQualifiedName", url, "kind", "resource");
-    const char *sev = str(r, "severity") ? str(r, "severity") : "info";
+    const char *sev = json_str(r, "severity") ? json_str(r, "severity") : "info";
     json_t *res =
         json_pack("{s:s, s:I, s:s, s:o, s:[o], s:o, s:{s:s, s:s, s:s}}", "ruleId", control,
                   "ruleIndex", idx, "level", level, "message", message_new(url, r), "locations",
                   where, "partialFingerprints", fingerprints_new(control, url, check), "properties",
-                  "status", str(r, "status"), "severity", sev, "target", url);
+                  "status", json_str(r, "status"), "severity", sev, "target", url);
     if (!res)
         return -1;
     json_t *sup = suppressions_new(r);
@@ -356,7 +351,7 @@ json_t *report_to_sarif(const json_t *report)
     struct rules rs = { json_array(), json_object() };
     json_t *results = json_array(), *driver = NULL, *run = NULL, *log = NULL;
     const json_t *prof = json_object_get(report, "profile");
-    const char *version = str(json_object_get(report, "tool"), "version");
+    const char *version = json_str(json_object_get(report, "tool"), "version");
     if (!json_is_array(json_object_get(report, "targets")) || !rs.list || !rs.index || !results)
         goto out;
     if (add_results(report, results, &rs) != 0)

@@ -12,6 +12,8 @@
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 json_t *json_string_lossy(const char *s, size_t n);
+/* The string member key of o, or NULL (o not an object, key absent or not a string). */
+const char *json_str(const json_t *o, const char *key);
 /* Does the JSON array `list` hold the string `word` (ASCII case-insensitive)? NULL list: no. */
 int json_list_has(const json_t *list, const char *word);
 
