@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # 45-reports.t — the report formats from one real scan: JSON (schema-valid), HTML (self-contained,
-# every server string shown as text), SARIF 2.1.0 (checked against the subset schema GitHub code
-# scanning enforces, test/tools/sarif-2.1.0-subset.schema.json), JUnit XML (well-formed); the same
+# every server string shown as text), SARIF 2.1.0 (checked against the OASIS schema,
+# test/tools/sarif-schema-2.1.0.json, and the rules GitHub code scanning enforces on upload,
+# test/tools/sarif-2.1.0-subset.schema.json), JUnit XML (well-formed); the same
 # files rendered again from the stored JSON by `cocscan report`; `cocscan evaluate` judging the
 # stored observations again under another profile without any network; bad input refused.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 need_cocscan
-need_cmd nginx jq
+need_cmd nginx jq xmllint
 gen_certs
 
 # A hostile server: markup, quotes and invalid UTF-8 in headers a report quotes.
@@ -71,11 +72,13 @@ ok "HTML: no injected element or attribute, hostile strings shown as text, CSP m
 unlike "$(grep -o -i -E '<(link|script)[^>]*>|url\(|@import' "$out/r.html" | head -3)" '.' \
     "HTML: no external resource, no script"
 
-# SARIF against the subset of the 2.1.0 schema GitHub enforces.
+# SARIF against the OASIS SARIF 2.1.0 schema and the subset of rules GitHub enforces on upload.
 cat >"$tmpdir/sarif_check.py" <<'PY'
 import json, sys, jsonschema
 doc = json.load(open(sys.argv[1]))
-jsonschema.validate(doc, json.load(open(sys.argv[2])))
+for path in sys.argv[2:]:
+    schema = json.load(open(path))
+    jsonschema.validators.validator_for(schema)(schema).validate(doc)
 res = doc["runs"][0]["results"]
 assert res, "no results"
 for r in res:
@@ -84,8 +87,9 @@ for r in res:
     assert r["partialFingerprints"], r
 print(len(res))
 PY
-run "$COC_PYTHON" "$tmpdir/sarif_check.py" "$out/r.sarif" "$top/test/tools/sarif-2.1.0-subset.schema.json"
-is "$RUN_STATUS" 0 "SARIF: valid against the schema; every result has a location and fingerprint"
+run "$COC_PYTHON" "$tmpdir/sarif_check.py" "$out/r.sarif" "$top/test/tools/sarif-schema-2.1.0.json" \
+    "$top/test/tools/sarif-2.1.0-subset.schema.json"
+is "$RUN_STATUS" 0 "SARIF: valid against the 2.1.0 schema and GitHub's rules; every result has a location and fingerprint"
 diag_file "$RUN_ERR"
 is "$(jq -r '.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri' "$out/r.sarif" | sed 's|.*/||')" \
     t.yaml "SARIF: findings anchored to the targets file"
@@ -98,6 +102,8 @@ d = m.parse(sys.argv[1])
 print(len(d.getElementsByTagName("testsuite")), len(d.getElementsByTagName("failure")))' "$out/r.xml"
 is "$RUN_STATUS" 0 "JUnit: well-formed XML"
 like "$(cat "$RUN_OUT")" '^1 [1-9]' "JUnit: one testsuite, failures in it"
+run xmllint --noout "$out/r.xml"
+is "$RUN_STATUS" 0 "JUnit: xmllint finds it well-formed"
 
 # The same renderings from the stored report, byte for byte.
 for f in html sarif junit; do
