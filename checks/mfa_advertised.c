@@ -5,6 +5,8 @@
  * origin): whether the implicit grant is offered (tokens in the front channel), whether PKCE
  * S256 is supported, which acr/amr values are advertised. And second-factor hints on the login
  * page. Reported as evidence; problems are a warning unless the profile makes them failures.
+ * The strict judgement of the same document for the Health NZ API standards is oidc.discovery
+ * (checks/oidc.c), whose limits and response-type reader this shares.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +15,13 @@
 #include "check.h"
 #include "html_form.h"
 #include "http.h"
+#include "oidc.h"
 #include "scan.h"
 #include "strbuf.h"
 #include "target.h"
 #include "url.h"
 #include "util.h"
 
-#define OIDC_MAX_BODY 65536
-#define OIDC_LIST_MAX 32
-#define OIDC_VALUE_MAX 200
 #define HINT_MAX_BODY (256 * 1024)
 
 /* A discovery member as a list of at most OIDC_LIST_MAX short strings; NULL when absent or not
@@ -46,16 +46,18 @@ static json_t *string_list(const json_t *doc, const char *key)
     return out;
 }
 
-/* Does a response type hand out a token without the code flow ("token", "id_token token"…)? */
+/* Does a response type hand out a token without the code flow ("token", "id_token token"…)?
+ * Read token by token, as oidc.discovery reads it. */
 static int implicit_response_type(const char *rt)
 {
-    return rt && (strstr(rt, "token") != NULL) && strstr(rt, "code") == NULL;
+    unsigned f = oidc_response_type_flags(rt);
+    return (f & (OIDC_RT_TOKEN | OIDC_RT_ID_TOKEN)) && !(f & OIDC_RT_CODE);
 }
 
 /* The discovery document's facts: {url, status, present, issuer?, lists…, implicit, pkce_s256}. */
 static json_t *oidc_observe(struct scan *scan, const struct target *t)
 {
-    char *url = target_resolve(t, "/.well-known/openid-configuration");
+    char *url = target_resolve(t, OIDC_DISCOVERY_PATH);
     json_t *o = json_object();
     if (!url)
         return o;
@@ -80,7 +82,8 @@ static json_t *oidc_observe(struct scan *scan, const struct target *t)
     if (present) {
         const char *iss = json_string_value(json_object_get(doc, "issuer"));
         size_t n = strlen(iss);
-        json_object_set_new(o, "issuer", json_string_lossy(iss, n > 300 ? 300 : n));
+        json_object_set_new(o, "issuer",
+                            json_string_lossy(iss, n > OIDC_ISSUER_MAX ? OIDC_ISSUER_MAX : n));
         static const char *const lists[] = { "response_types_supported",
                                              "grant_types_supported",
                                              "code_challenge_methods_supported",
