@@ -100,15 +100,6 @@ int report_read(const char *path, json_t **out, struct coc_error *e)
     return rc;
 }
 
-/* jansson's message quotes the input near the error: keep it one line of printable ASCII, so a
- * report file cannot break the "file:line:col:" line or send control sequences to a terminal. */
-static void printable(char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-            *s = '?';
-}
-
 int report_parse(const char *buf, size_t len, const char *name, json_t **out,
                  struct coc_error *e)
 {
@@ -116,7 +107,7 @@ int report_parse(const char *buf, size_t len, const char *name, json_t **out,
     *out = NULL;
     json_t *rep = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
     if (!rep) {
-        printable(je.text);
+        ascii_printable(je.text); /* it quotes the input: one line, no control sequences */
         return coc_fail(e, "%s:%d:%d: not a JSON report: %s", name, je.line, je.column, je.text);
     }
     const char *schema = json_string_value(json_object_get(rep, "schema"));

@@ -399,9 +399,11 @@ static int parse_sig(const char *buf, size_t len, const char *name, struct sig_f
     size_t n;
     int rc = -1;
     json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
-    if (!j)
+    if (!j) {
+        ascii_printable(je.text); /* it quotes the file: one line, no control sequences */
         return coc_fail(e, "%s:%d:%d: not a cocscan signature file: %s", name, je.line,
                         je.column, je.text);
+    }
     if (!json_is_object(j)) {
         coc_fail(e, "%s: not a cocscan signature file (not a JSON object)", name);
         goto out;

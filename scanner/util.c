@@ -278,3 +278,10 @@ const char *json_str(const json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
 }
+
+void ascii_printable(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            *s = '?';
+}

@@ -12,6 +12,9 @@
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 json_t *json_string_lossy(const char *s, size_t n);
+/* Replace every byte outside printable ASCII in s with '?': for quoting untrusted input in a
+ * one-line message (jansson's error text quotes the document). */
+void ascii_printable(char *s);
 /* The string member key of o, or NULL (o not an object, key absent or not a string). */
 const char *json_str(const json_t *o, const char *key);
 /* Does the JSON array `list` hold the string `word` (ASCII case-insensitive)? NULL list: no. */

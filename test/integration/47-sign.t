@@ -165,6 +165,13 @@ run "$COCSCAN" evaluate "$d/r.json" --json - --sign-key "$d/k.key"
 is "$RUN_STATUS" 2 "evaluate --sign-key with --json -: exit 2"
 like "$(cat "$RUN_ERR")" '--sign-key needs --json FILE' "evaluate: says why"
 
+# A hostile .sig: its bytes never reach the terminal raw, and the message stays one line.
+printf '{"type": "\033[31mred\nsecond line' >"$d/hostile.sig"
+run "$COCSCAN" report verify "$d/r.json" --pubkey "$d/k.key.pub" --sig "$d/hostile.sig"
+is "$RUN_STATUS" 1 "a .sig that is not JSON: exit 1"
+is "$(grep -c $'\033' "$RUN_ERR")" 0 "no escape sequence from the .sig reaches stderr"
+is "$(wc -l <"$RUN_ERR")" 1 "the message is one line"
+
 # report merge signs the fleet JSON it writes, the same way.
 run "$COCSCAN" report merge "$d/r.json" -o "$d/fleet.json" --sign-key "$d/k.key"
 is "$RUN_STATUS" 0 "report merge --sign-key: exit 0"
