@@ -54,7 +54,8 @@ UNIT_BIN   := $(patsubst test/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
 DEB_PKGS   := gcc make pkg-config libssl-dev libcurl4-openssl-dev libxml2-dev libjansson-dev \
               libyaml-dev libcmocka-dev openssl nginx curl jq perl python3-jsonschema gnutls-bin \
               procps iproute2 clang libclang-rt-14-dev nodejs testssl.sh sslscan apache2 \
-              valgrind chromium groff-base libxml2-utils
+              valgrind chromium groff-base libxml2-utils \
+              python3-yaml
 
 .PHONY: all deps check unit integration fuzz fuzz-smoke demo bench install clean FORCE
 .DELETE_ON_ERROR:

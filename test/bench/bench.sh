@@ -3,12 +3,17 @@
 # next to sslscan and testssl.sh, against three local servers on 127.0.0.1. The ground truth is
 # `openssl s_client` offering one suite at a time (as test/integration/31-ciphers.t does): it uses
 # the servers' own OpenSSL, so it can offer every suite they could accept.
+# Then, on the same servers, cocscan's full scan (the default profile, every check) — its median
+# and peak memory, and how it compares with the other tools' TLS enumeration alone — and, through
+# scale.sh, a fleet of 200 loopback targets scanned 64 at once. The goals (single full scan
+# <= 0.5 s, 200 targets <= 15 s, peak RSS <= 64 MiB) are printed as PASS or MISS.
 #
 # Prints numbers and ratios; never fails because of them. Exits nonzero only when a tool is
 # missing (2) or a server cannot start (1). See test/bench/README.md.
 #
-# Environment: BENCH_RUNS (runs per tool per server, default 3), COCSCAN, SSLSCAN (default
-# /usr/bin/sslscan), TESTSSL (default /usr/bin/testssl), KEEP_TMP=1 (keep the raw outputs).
+# Environment: BENCH_RUNS (runs per tool per server, and of the fleet scan, default 3), COCSCAN,
+# SSLSCAN (default /usr/bin/sslscan), TESTSSL (default /usr/bin/testssl), BENCH_SCALE=0 (skip the
+# 200-target fleet), KEEP_TMP=1 (keep the raw outputs).
 set -euo pipefail
 export LC_ALL=C
 
@@ -41,6 +46,7 @@ die() {
 [ -x "$SSLSCAN" ] || die "sslscan not found: $SSLSCAN (apt-get install sslscan)"
 [ -x "$TESTSSL" ] || die "testssl not found: $TESTSSL (apt-get install testssl.sh)"
 [ -x "$PY" ] || die "$PY not found"
+[ -x /usr/bin/time ] || die "/usr/bin/time not found (apt-get install time)"
 for c in nginx openssl jq timeout perl xargs; do
     command -v "$c" >/dev/null 2>&1 || die "$c not installed"
 done
@@ -224,7 +230,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b <= 0) p
     else if (a / b >= 10) printf "%.0fx\n", a / b; else printf "%.1fx\n", a / b }'; }
 
 TOOLS=(cocscan sslscan testssl)
-declare -A PROTO_OK SUITE_OK DETAILS PROBES BUDGET MED
+declare -A PROTO_OK SUITE_OK DETAILS PROBES BUDGET MED FULL FULL_RSS
+GOAL_FULL=0.5 # seconds, median of a single-target full scan
 
 # run_tool SERVER TOOL RUN — one timed run; leaves the normalized files in $out/SERVER.TOOL.RUN.*
 run_tool() {
@@ -260,6 +267,30 @@ run_tool() {
             tail -n 3 "$pre.log" | sed 's/^/        | /'
         fi
         [ ! -s "$pre.norm.err" ] || tail -n 3 "$pre.norm.err" | sed 's/^/        | /'
+    fi
+}
+
+# run_full SERVER RUN — one timed full scan (default profile, every check; the system trust
+# store, as a real scan uses) under /usr/bin/time -v; appends to $out/SERVER.full.times and
+# .rss (KiB) when the scan completed and the target was reached.
+FULL_FLAGS=(scan -q)
+run_full() {
+    local s=$1 r=$2 port=${PORTOF[$1]} pre=$out/$1.full.$2 ok=1 rss
+    timed "$pre.log" /usr/bin/time -v -o "$pre.time" "$COCSCAN" "${FULL_FLAGS[@]}" \
+        --json "$pre.json" "https://127.0.0.1:$port/"
+    [ "$LAST_RC" -le 1 ] || ok=0
+    [ "$ok" -eq 0 ] || [ "$(jq -r '.targets[0].verdict' "$pre.json" 2>/dev/null)" != unreachable ] ||
+        ok=0
+    [ -s "$pre.json" ] || ok=0
+    rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$pre.time" 2>/dev/null) || rss=
+    printf '    %-8s %8s s' "full" "$LAST_SECS"
+    if [ "$ok" -eq 1 ]; then
+        echo "$LAST_SECS" >>"$out/$s.full.times"
+        echo "${rss:-0}" >>"$out/$s.full.rss"
+        printf '  (%s MiB peak RSS)\n' "$(awk -v k="${rss:-0}" 'BEGIN { printf "%.1f", k / 1024 }')"
+    else
+        echo "  FAILED (exit $LAST_RC, target not scanned)"
+        [ ! -s "$pre.log" ] || tail -n 3 "$pre.log" | sed 's/^/        | /'
     fi
 }
 
@@ -342,6 +373,8 @@ echo "  sslscan:  ${ver_sslscan:-?} ($SSLSCAN) ${SSLSCAN_FLAGS[*]} --xml=FILE 12
 echo "  testssl:  ${ver_testssl:-?} ($TESTSSL) ${TESTSSL_FLAGS[*]} --jsonfile FILE 127.0.0.1:PORT"
 echo "  truth:    $(openssl version | cut -d' ' -f1-2) s_client, one protocol / one suite per connection"
 echo "            (SSLv2/SSLv3: never accepted, the servers' OpenSSL 3 has neither)"
+echo "  full:     cocscan ${FULL_FLAGS[*]} --json FILE https://127.0.0.1:PORT/ (default profile"
+echo "            nz-health-portal, every check, system trust store), under /usr/bin/time -v"
 
 for s in "${SERVERS[@]}"; do
     echo
@@ -358,7 +391,11 @@ for s in "${SERVERS[@]}"; do
         for t in "${TOOLS[@]}"; do
             run_tool "$s" "$t" "$r"
         done
+        run_full "$s" "$r"
     done
+    FULL[$s]=$(median "$out/$s.full.times")
+    FULL_RSS[$s]=$( (sort -g "$out/$s.full.rss" 2>/dev/null || true) | tail -n 1 |
+        awk '{ printf "%.1f", $1 / 1024 }')
     for t in "${TOOLS[@]}"; do
         MED[$s.$t]=$(median "$out/$s.$t.times")
         compare "$s" "$t"
@@ -417,5 +454,44 @@ for s in "${SERVERS[@]}"; do
         "${MED[$s.cocscan]}" "$(ratio "${MED[$s.testssl]}" "${MED[$s.cocscan]}")" \
         "$(ratio "${MED[$s.sslscan]}" "${MED[$s.cocscan]}")" "$probes_note" "$verdict"
 done
+goal() { awk -v v="$1" -v g="$2" 'BEGIN { if (v == "-" || v == "") print "n/a";
+    else if (v + 0 <= g + 0) print "PASS"; else print "MISS" }'; }
+
+echo
+echo "== Full scan, one target: default profile, every check; median of $RUNS run(s), seconds"
+echo "   (the other tools' times are their TLS enumeration alone, from the table above)"
+printf '%-13s %10s %10s %16s %16s %14s\n' server "full scan" "peak RSS" "testssl-tls/full" \
+    "sslscan-tls/full" "goal <= ${GOAL_FULL} s"
+for s in "${SERVERS[@]}"; do
+    printf '%-13s %10s %10s %16s %16s %14s\n' "$s" "${FULL[$s]:--}" "${FULL_RSS[$s]:--} MiB" \
+        "$(ratio "${MED[$s.testssl]}" "${FULL[$s]:--}")" \
+        "$(ratio "${MED[$s.sslscan]}" "${FULL[$s]:--}")" "$(goal "${FULL[$s]:--}" "$GOAL_FULL")"
+done
+
+scale_rc=0
+: >"$out/scale.results"
+if [ "${BENCH_SCALE:-1}" != 0 ]; then
+    echo
+    SCALE_RESULTS=$out/scale.results BENCH_RUNS=$RUNS COCSCAN=$COCSCAN \
+        bash "$(dirname "$0")/scale.sh" || scale_rc=$?
+fi
+res() { awk -v k="$1" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$out/scale.results"; }
+
+echo
+echo "== Goals (informational, never a failure; noisy on a busy machine: test/bench/README.md)"
+for s in "${SERVERS[@]}"; do
+    printf '  single full scan <= %s s (median)  %-13s %8s s  %s\n' "$GOAL_FULL" "$s" \
+        "${FULL[$s]:--}" "$(goal "${FULL[$s]:--}" "$GOAL_FULL")"
+done
+if [ -s "$out/scale.results" ]; then
+    printf '  %s targets <= 15 s (median wall)                %8s s  %s\n' \
+        "$(res scale_targets)" "$(res scale_wall)" "$(res scale_wall_goal)"
+    printf '  peak RSS <= 64 MiB (fleet scan, worst run)     %8s MiB  %s\n' \
+        "$(res scale_rss_mib)" "$(res scale_rss_goal)"
+elif [ "${BENCH_SCALE:-1}" = 0 ]; then
+    echo "  fleet: skipped (BENCH_SCALE=0)"
+else
+    echo "  fleet: no result (scale.sh exited $scale_rc)"
+fi
 [ "${KEEP_TMP:-0}" = 1 ] && echo "raw outputs kept in $out"
-exit 0
+exit "$scale_rc"
