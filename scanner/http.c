@@ -21,6 +21,10 @@ struct http_session {
 
 #define HTTP_COOKIE_LOG_MAX 200
 
+/* TLS sessions of requests outside an http_session (http_global_init). */
+static CURLSH *tls_share;
+static pthread_mutex_t tls_share_locks[CURL_LOCK_DATA_LAST];
+
 static void share_lock(CURL *c, curl_lock_data data, curl_lock_access access, void *userp)
 {
     (void)c, (void)data, (void)access;
@@ -49,6 +53,7 @@ struct http_session *http_session_new(void)
     curl_share_setopt(s->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
     curl_share_setopt(s->share, CURLSHOPT_USERDATA, s);
     curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     return s;
 }
 
@@ -216,6 +221,8 @@ int http_fetch(const struct scan *scan, const struct http_request *req, struct h
     if (req->session) {
         curl_easy_setopt(c, CURLOPT_SHARE, req->session->share);
         curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* the cookie engine, in memory only */
+    } else if (tls_share) {
+        curl_easy_setopt(c, CURLOPT_SHARE, tls_share);
     }
     struct url_parts up;
     char *gate_host = NULL; /* one request in flight holds one of its host's slots */
@@ -347,12 +354,42 @@ int http_get_follow(struct scan *scan, const char *scope_url, const char *url,
     }
 }
 
+/* TLS sessions shared by every request outside an http_session, so the second request to a
+ * server resumes instead of a full handshake (the server's certificate is not parsed again).
+ * One lock per kind of shared data, as libcurl asks. */
+
+static void global_lock(CURL *c, curl_lock_data data, curl_lock_access access, void *userp)
+{
+    (void)c, (void)access, (void)userp;
+    pthread_mutex_lock(&tls_share_locks[data]);
+}
+
+static void global_unlock(CURL *c, curl_lock_data data, void *userp)
+{
+    (void)c, (void)userp;
+    pthread_mutex_unlock(&tls_share_locks[data]);
+}
+
 int http_global_init(void)
 {
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return -1;
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_init(&tls_share_locks[i], NULL);
+    tls_share = curl_share_init(); /* without it requests work, only slower */
+    if (tls_share) {
+        curl_share_setopt(tls_share, CURLSHOPT_LOCKFUNC, global_lock);
+        curl_share_setopt(tls_share, CURLSHOPT_UNLOCKFUNC, global_unlock);
+        curl_share_setopt(tls_share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
+    return 0;
 }
 
 void http_global_cleanup(void)
 {
+    curl_share_cleanup(tls_share);
+    tls_share = NULL;
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_destroy(&tls_share_locks[i]);
     curl_global_cleanup();
 }

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "http.h"
+#include "tls_session.h"
 
 static const char usage[] =
     "Usage: cocscan COMMAND [OPTIONS] [ARGS]\n"
@@ -86,5 +87,6 @@ int main(int argc, char **argv)
     else
         rc = cli_usage_error(NULL, "unknown command '%s'", cmd);
     http_global_cleanup();
+    tls_session_global_cleanup();
     return rc;
 }

@@ -23,4 +23,7 @@ int tls_session_open(struct tls_session *s, const char *host, int port, const ch
                      const char *ca_file, int timeout_ms, struct coc_error *e);
 void tls_session_close(struct tls_session *s);
 
+/* Free the trust store the sessions share (at exit, after every session is closed). */
+void tls_session_global_cleanup(void);
+
 #endif
