@@ -157,7 +157,7 @@ int report_exit_code(const json_t *rep)
 
 char *report_dump(const json_t *rep)
 {
-    char *s = json_dumps(rep, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(rep, REPORT_DUMP_FLAGS);
     if (!s)
         return NULL;
     size_t n = strlen(s);

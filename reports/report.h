@@ -29,6 +29,9 @@ void report_finish(json_t *rep);
 /* The process exit code the report implies: 0 compliant, 1 non-compliant, 3 nothing scanned. */
 int report_exit_code(const json_t *rep);
 
+/* How a report is serialised: pretty, keys in the order they were added. */
+#define REPORT_DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
 /* Serialise (pretty, UTF-8, trailing newline). Caller frees. */
 char *report_dump(const json_t *rep);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "html_report.h"
 #include "junit.h"
@@ -32,6 +33,66 @@ int report_format_parse(const char *name, enum report_format *out)
     return -1;
 }
 
+/* The JSON report streamed to a file descriptor through a 64 KiB buffer: a fleet's report is
+ * tens of megabytes, and building it as one string first would double the scan's peak memory. */
+struct json_sink {
+    int fd;
+    int failed;
+    size_t n;
+    char buf[64 * 1024];
+};
+
+static int sink_flush(struct json_sink *k)
+{
+    for (size_t off = 0; off < k->n && !k->failed;) {
+        ssize_t w = write(k->fd, k->buf + off, k->n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            k->failed = 1;
+        else
+            off += (size_t)w;
+    }
+    k->n = 0;
+    return k->failed ? -1 : 0;
+}
+
+static int sink_put(const char *s, size_t len, void *data)
+{
+    struct json_sink *k = data;
+    while (len && !k->failed) {
+        size_t room = sizeof k->buf - k->n, take = len < room ? len : room;
+        memcpy(k->buf + k->n, s, take);
+        k->n += take;
+        s += take;
+        len -= take;
+        if (k->n == sizeof k->buf)
+            sink_flush(k);
+    }
+    return k->failed ? -1 : 0;
+}
+
+static int write_json(int fd, void *ctx)
+{
+    struct json_sink *k = malloc(sizeof *k);
+    if (!k) {
+        errno = ENOMEM;
+        return -1;
+    }
+    k->fd = fd;
+    k->failed = 0;
+    k->n = 0;
+    int rc = json_dump_callback(ctx, sink_put, k, REPORT_DUMP_FLAGS) == 0 &&
+                     sink_put("\n", 1, k) == 0 && sink_flush(k) == 0
+                 ? 0
+                 : -1;
+    int saved = k->failed ? errno : EIO; /* jansson's own failure sets no errno */
+    free(k);
+    if (rc < 0)
+        errno = saved;
+    return rc;
+}
+
 int report_output(const json_t *rep, enum report_format fmt, const char *path,
                   struct coc_error *e)
 {
@@ -39,10 +100,9 @@ int report_output(const json_t *rep, enum report_format fmt, const char *path,
     size_t len = 0;
     int rc = -1;
     if (fmt == REPORT_JSON) {
-        buf = report_dump(rep);
-        len = buf ? strlen(buf) : 0;
-        if (!buf)
-            return coc_fail(e, "out of memory rendering the JSON report");
+        if (file_write_atomic_with(path, write_json, (void *)rep) < 0)
+            return coc_fail(e, "cannot write the JSON report to %s: %s", path, strerror(errno));
+        return 0;
     } else {
         FILE *mem = open_memstream(&buf, &len);
         if (!mem)

@@ -143,17 +143,17 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-int file_write_atomic(const char *path, const char *data, size_t len)
+int file_write_atomic_with(const char *path, int (*writer)(int fd, void *ctx), void *ctx)
 {
     if (strcmp(path, "-") == 0)
-        return write_all(1, data, len);
+        return writer(1, ctx);
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         /* /dev/null, a FIFO, /dev/stdout: write into it; a rename would replace the node. */
         int dfd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
         if (dfd < 0)
             return -1;
-        int wrc = write_all(dfd, data, len), saved = errno;
+        int wrc = writer(dfd, ctx), saved = errno;
         if (close(dfd) < 0 && wrc == 0)
             return -1;
         errno = saved;
@@ -166,7 +166,7 @@ int file_write_atomic(const char *path, const char *data, size_t len)
     fd = mkstemp(tmp.buf);
     if (fd < 0)
         goto out;
-    if (write_all(fd, data, len) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+    if (writer(fd, ctx) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
         int saved = errno;
         close(fd);
         unlink(tmp.buf);
@@ -186,6 +186,23 @@ int file_write_atomic(const char *path, const char *data, size_t len)
 out:
     strbuf_release(&tmp);
     return rc;
+}
+
+struct bytes {
+    const char *data;
+    size_t len;
+};
+
+static int write_bytes(int fd, void *ctx)
+{
+    const struct bytes *b = ctx;
+    return write_all(fd, b->data, b->len);
+}
+
+int file_write_atomic(const char *path, const char *data, size_t len)
+{
+    struct bytes b = { data, len };
+    return file_write_atomic_with(path, write_bytes, &b);
 }
 
 void sha256_hex(const void *data, size_t len, char *hex)

@@ -35,6 +35,9 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len);
 /* Write data to path atomically (temporary file in the same directory, then rename); "-" = stdout.
  * A path that exists and is not a regular file (/dev/null, a FIFO) is written into, not replaced. */
 int file_write_atomic(const char *path, const char *data, size_t len);
+/* The same, with the content written by writer(fd, ctx) (0 ok, -1 with errno set): for output
+ * too large to build in memory first. */
+int file_write_atomic_with(const char *path, int (*writer)(int fd, void *ctx), void *ctx);
 
 /* SHA-256 of data as 64 lowercase hex digits into hex (at least 65 bytes). */
 void sha256_hex(const void *data, size_t len, char *hex);
