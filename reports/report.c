@@ -56,6 +56,16 @@ void report_add_target(json_t *rep, const struct target *t, json_t *observations
     json_array_append_new(json_object_get(rep, "targets"), tg);
 }
 
+int report_set_last_observations_text(json_t *rep, const char *text)
+{
+    json_t *targets = json_object_get(rep, "targets");
+    json_t *tg = json_array_get(targets, json_array_size(targets) - 1);
+    json_t *s = json_stringn_nocheck(text, strlen(text));
+    if (!tg || !s || json_object_set_new(tg, REPORT_OBS_TEXT, s) < 0)
+        return -1;
+    return json_object_set_new(tg, "observations", json_null()); /* same place in key order */
+}
+
 static json_t *status_counts(void)
 {
     json_t *o = json_object();

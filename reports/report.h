@@ -23,6 +23,15 @@ json_t *report_new(const struct profile *p, enum severity fail_on);
 void report_add_target(json_t *rep, const struct target *t, json_t *observations, json_t *results,
                        const char *unreachable);
 
+/* A target's observations kept as compact JSON text (key REPORT_OBS_TEXT, "observations"
+ * left null in place) while a large scan holds many targets: the JSON writer expands them one
+ * target at a time (reports/report_output.c); no other writer reads observations. */
+#define REPORT_OBS_TEXT "\x01observations"
+
+/* Give the last target added its observations as compact JSON text (REPORT_OBS_TEXT; its
+ * "observations" stays null in place). 0 ok, -1 when memory ran out. */
+int report_set_last_observations_text(json_t *rep, const char *text);
+
 /* Compute verdicts and summaries and stamp finished_at. */
 void report_finish(json_t *rep);
 

@@ -38,6 +38,7 @@ int report_format_parse(const char *name, enum report_format *out)
 struct json_sink {
     int fd;
     int failed;
+    const char *indent; /* written after every newline jansson writes (nesting) */
     size_t n;
     char buf[64 * 1024];
 };
@@ -57,9 +58,8 @@ static int sink_flush(struct json_sink *k)
     return k->failed ? -1 : 0;
 }
 
-static int sink_put(const char *s, size_t len, void *data)
+static int sink_raw(struct json_sink *k, const char *s, size_t len)
 {
-    struct json_sink *k = data;
     while (len && !k->failed) {
         size_t room = sizeof k->buf - k->n, take = len < room ? len : room;
         memcpy(k->buf + k->n, s, take);
@@ -72,6 +72,81 @@ static int sink_put(const char *s, size_t len, void *data)
     return k->failed ? -1 : 0;
 }
 
+/* jansson's output, re-indented by k->indent: JSON strings never hold a raw newline, so every
+ * newline in it is formatting. */
+static int sink_put(const char *s, size_t len, void *data)
+{
+    struct json_sink *k = data;
+    const char *nl;
+    while (len && (nl = memchr(s, '\n', len)) != NULL) {
+        size_t part = (size_t)(nl - s) + 1;
+        sink_raw(k, s, part);
+        sink_raw(k, k->indent, strlen(k->indent));
+        s += part;
+        len -= part;
+    }
+    return sink_raw(k, s, len);
+}
+
+static int dump_at(struct json_sink *k, const json_t *v, const char *indent)
+{
+    k->indent = indent;
+    return json_dump_callback(v, sink_put, k, REPORT_DUMP_FLAGS | JSON_ENCODE_ANY);
+}
+
+/* One target, its observations expanded from their compact text (REPORT_OBS_TEXT) if kept so:
+ * only this target's tree exists at a time. */
+static int dump_target(struct json_sink *k, const json_t *tg)
+{
+    const char *text = json_string_value(json_object_get(tg, REPORT_OBS_TEXT));
+    if (!text)
+        return dump_at(k, tg, "    ");
+    json_t *copy = json_copy((json_t *)tg), *obs = json_loads(text, 0, NULL);
+    int rc = -1;
+    if (copy && obs && json_object_del(copy, REPORT_OBS_TEXT) == 0 &&
+        json_object_set(copy, "observations", obs) == 0)
+        rc = dump_at(k, copy, "    ");
+    json_decref(obs);
+    json_decref(copy);
+    return rc;
+}
+
+/* The report as jansson would print it with REPORT_DUMP_FLAGS, written piece by piece. */
+static int dump_report(struct json_sink *k, const json_t *rep)
+{
+    const char *key;
+    const json_t *v;
+    int first = 1;
+    sink_raw(k, "{", 1);
+    json_object_foreach((json_t *)rep, key, v) {
+        json_t *name = json_string(key);
+        sink_raw(k, first ? "\n  " : ",\n  ", first ? 3 : 4);
+        first = 0;
+        if (!name || dump_at(k, name, "") < 0) {
+            json_decref(name);
+            return -1;
+        }
+        json_decref(name);
+        sink_raw(k, ": ", 2);
+        if (strcmp(key, "targets") != 0 || !json_is_array(v) || json_array_size(v) == 0) {
+            if (dump_at(k, v, "  ") < 0)
+                return -1;
+            continue;
+        }
+        size_t i;
+        const json_t *tg;
+        sink_raw(k, "[", 1);
+        json_array_foreach(v, i, tg) {
+            sink_raw(k, i ? ",\n    " : "\n    ", i ? 6 : 5);
+            if (dump_target(k, tg) < 0)
+                return -1;
+        }
+        sink_raw(k, "\n  ]", 4);
+    }
+    sink_raw(k, first ? "}" : "\n}", first ? 1 : 2);
+    return k->failed ? -1 : 0;
+}
+
 static int write_json(int fd, void *ctx)
 {
     struct json_sink *k = malloc(sizeof *k);
@@ -81,11 +156,10 @@ static int write_json(int fd, void *ctx)
     }
     k->fd = fd;
     k->failed = 0;
+    k->indent = "";
     k->n = 0;
-    int rc = json_dump_callback(ctx, sink_put, k, REPORT_DUMP_FLAGS) == 0 &&
-                     sink_put("\n", 1, k) == 0 && sink_flush(k) == 0
-                 ? 0
-                 : -1;
+    int rc = dump_report(k, ctx) == 0 && sink_raw(k, "\n", 1) == 0 && sink_flush(k) == 0 ? 0
+                                                                                        : -1;
     int saved = k->failed ? errno : EIO; /* jansson's own failure sets no errno */
     free(k);
     if (rc < 0)

@@ -19,7 +19,9 @@
 #include "report.h"
 
 struct slot {
-    json_t *observations;
+    json_t *observations; /* NULL once kept as text */
+    char *obs_text;       /* the observations as compact JSON: a fleet's trees would dominate
+                           * the scan's memory; the JSON writer expands one at a time */
     json_t *results;
     char *unreachable; /* why the target could not be scanned, or NULL */
 };
@@ -109,6 +111,12 @@ static void *worker(void *arg)
         if (k == p->n)
             break;
         scan_one(&scan, &p->targets[p->order[k]], p->run, &p->slots[k]);
+        struct slot *sl = &p->slots[k];
+        sl->obs_text = json_dumps(sl->observations, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (sl->obs_text) {
+            json_decref(sl->observations);
+            sl->observations = NULL;
+        }
         pthread_mutex_lock(&p->mu);
         p->done++;
         p->failing += has_failure(p->slots[k].results) || p->slots[k].unreachable;
@@ -157,8 +165,12 @@ unsigned scan_run_targets(const struct scan_run *run, struct target *targets, si
     log_progress_active(0);
     for (size_t k = 0; k < p.n; k++) {
         struct slot *s = &p.slots[k];
-        report_add_target(report, &targets[p.order[k]], s->observations, s->results,
+        report_add_target(report, &targets[p.order[k]],
+                          s->observations ? s->observations : json_null(), s->results,
                           s->unreachable);
+        if (s->obs_text && report_set_last_observations_text(report, s->obs_text) < 0)
+            log_err("out of memory keeping the observations of %s", targets[p.order[k]].url);
+        free(s->obs_text);
         free(s->unreachable);
     }
     pthread_mutex_destroy(&p.mu);
