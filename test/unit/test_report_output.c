@@ -136,6 +136,55 @@ static void test_output_into_fifo(void **state)
     rmdir(dir);
 }
 
+/* Read a whole small file into a new string. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strdup(buf);
+}
+
+/* A target whose observations are kept as compact text is written exactly as the same target
+ * with the tree, and exactly as jansson itself prints the whole report. */
+static void test_output_observations_text(void **state)
+{
+    (void)state;
+    const char *obs = "{\"tls\":{\"checks_run\":[\"tls.protocols\"],\"accepted\":[\"TLSv1.3\"],"
+                      "\"note\":\"a \\\"quoted\\\" <b>\\n line\"},\"headers\":{}}";
+    json_t *tree = json_pack("{s:s, s:[{s:s, s:n, s:o, s:[]}, {s:s, s:o, s:[]}], s:{}}",
+                             "schema", REPORT_SCHEMA, "targets", "url", "https://a.example/",
+                             "verdict", "observations", json_loads(obs, 0, NULL), "results",
+                             "url", "https://b.example/", "observations", json_object(),
+                             "results", "summary");
+    json_t *text = json_deep_copy(tree);
+    json_t *t0 = json_array_get(json_object_get(text, "targets"), 0);
+    json_object_set_new(t0, "observations", json_null());
+    json_object_set_new(t0, REPORT_OBS_TEXT, json_string(obs));
+    char d[] = "/tmp/cocscan-out-XXXXXX", a[64], b[64];
+    assert_non_null(mkdtemp(d));
+    snprintf(a, sizeof a, "%s/a.json", d);
+    snprintf(b, sizeof b, "%s/b.json", d);
+    struct coc_error e = { "" };
+    assert_int_equal(report_output(tree, REPORT_JSON, a, &e), 0);
+    assert_int_equal(report_output(text, REPORT_JSON, b, &e), 0);
+    char *sa = slurp(a), *sb = slurp(b), *want = report_dump(tree);
+    assert_string_equal(sa, want);
+    assert_string_equal(sb, want);
+    assert_null(strstr(sb, "\x01"));
+    free(sa);
+    free(sb);
+    free(want);
+    unlink(a);
+    unlink(b);
+    rmdir(d);
+    json_decref(tree);
+    json_decref(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_parse_error_message_printable),
         cmocka_unit_test(test_read_file),
         cmocka_unit_test(test_output_into_fifo),
+        cmocka_unit_test(test_output_observations_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
