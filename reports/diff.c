@@ -120,15 +120,16 @@ static json_t *change_entry(struct jbuild *c, const char *id, const json_t *was,
     return e;
 }
 
-/* results[] as control id -> result (the first result of each id). New reference. */
-static json_t *by_control(struct jbuild *c, const json_t *t)
+/* The objects of array as key's string value -> object, the first object of each value (a
+ * report's results by control id, its targets by url). New reference. */
+static json_t *index_by(struct jbuild *c, const json_t *array, const char *key)
 {
     json_t *map = json_object();
     size_t i;
-    json_t *r;
-    json_array_foreach(json_object_get(t, "results"), i, r) {
-        const char *id = json_str(r, "control");
-        if (id && !json_object_get(map, id) && json_object_set(map, id, r) != 0)
+    json_t *o;
+    json_array_foreach(array, i, o) {
+        const char *v = json_str(o, key);
+        if (v && !json_object_get(map, v) && json_object_set(map, v, o) != 0)
             c->oom = 1;
     }
     return map;
@@ -138,7 +139,8 @@ static json_t *by_control(struct jbuild *c, const json_t *t)
 static void compare_controls(struct jbuild *c, const json_t *ot, const json_t *nt, json_t *e,
                              long counts[CAT_N])
 {
-    json_t *old_map = by_control(c, ot), *new_map = by_control(c, nt);
+    json_t *old_map = index_by(c, json_object_get(ot, "results"), "control");
+    json_t *new_map = index_by(c, json_object_get(nt, "results"), "control");
     size_t n = json_object_size(old_map) + json_object_size(new_map), k = 0;
     struct change *ch = calloc(n ? n : 1, sizeof *ch);
     const char *id;
@@ -246,20 +248,6 @@ static json_t *compare_target(struct jbuild *c, const json_t *ot, const json_t *
     return e;
 }
 
-/* url -> target for the first target of each url. New reference. */
-static json_t *by_url(struct jbuild *c, const json_t *rep)
-{
-    json_t *map = json_object();
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(rep, "targets"), i, t) {
-        const char *url = json_str(t, "url");
-        if (url && !json_object_get(map, url) && json_object_set(map, url, t) != 0)
-            c->oom = 1;
-    }
-    return map;
-}
-
 json_t *diff_reports(const json_t *old_rep, const char *old_file, const json_t *new_rep,
                      const char *new_file)
 {
@@ -267,7 +255,8 @@ json_t *diff_reports(const json_t *old_rep, const char *old_file, const json_t *
     long sum[CAT_N] = { 0 }, obs_changes = 0, lost = 0, compared = 0;
     json_t *d = json_object(), *added = json_array(), *removed = json_array();
     json_t *targets = json_array(), *summary = json_object();
-    json_t *old_map = by_url(&c, old_rep), *new_map = by_url(&c, new_rep);
+    json_t *old_map = index_by(&c, json_object_get(old_rep, "targets"), "url");
+    json_t *new_map = index_by(&c, json_object_get(new_rep, "targets"), "url");
     const char *url;
     json_t *t;
     jb_set(&c, d, "schema", json_string(DIFF_SCHEMA));
