@@ -525,13 +525,14 @@ out:
     return rc;
 }
 
-int sign_preflight(const char *json_path, const char *key_path, struct coc_error *e)
+int sign_preflight(const char *json_path, const char *key_path, const char *out_opt,
+                   struct coc_error *e)
 {
     if (!key_path)
         return 0;
     if (!json_path || strcmp(json_path, "-") == 0)
-        return coc_fail(e, "--sign-key needs --json FILE (a signature covers a file's exact "
-                           "bytes)");
+        return coc_fail(e, "--sign-key needs %s FILE (a signature covers a file's exact bytes)",
+                        out_opt);
     return sign_key_check(key_path, e);
 }
 

@@ -39,9 +39,11 @@ int sign_file(const char *report_path, const char *key_path, struct coc_error *e
 int sign_verify_file(const char *report_path, const char *sig_path, const char *pub_path,
                      struct coc_error *e);
 
-/* Before a command does any work: --sign-key KEY needs --json FILE (not standard output) and a
- * usable key. 0 ok (also when key_path is NULL), -1 with e set. */
-int sign_preflight(const char *json_path, const char *key_path, struct coc_error *e);
+/* Before a command does any work: --sign-key KEY needs the JSON written to a file (json_path,
+ * given by the option out_opt, e.g. "--json" or "-o"; not standard output) and a usable key.
+ * 0 ok (also when key_path is NULL), -1 with e set. */
+int sign_preflight(const char *json_path, const char *key_path, const char *out_opt,
+                   struct coc_error *e);
 
 /* After a command wrote its JSON report: sign it when key_path is set (NULL: nothing to do).
  * Failures are logged as "cmd: message". 0 ok, -1. */

@@ -138,10 +138,7 @@ int cmd_report_merge(int argc, char **argv)
     if (json_out && html_out && strcmp(json_out, "-") == 0 && strcmp(html_out, "-") == 0)
         return cli_usage_error("report merge", "only one output can go to standard output ('-')");
     struct coc_error se = { "" };
-    if (sign_key && (!json_out || strcmp(json_out, "-") == 0))
-        return cli_usage_error("report merge", "--sign-key needs -o FILE (a signature covers a "
-                                               "file's exact bytes)");
-    if (sign_preflight(json_out, sign_key, &se) < 0) {
+    if (sign_preflight(json_out, sign_key, "-o", &se) < 0) {
         log_err("report merge: %s", se.msg);
         return EXIT_USAGE;
     }

@@ -172,7 +172,7 @@ int cmd_evaluate(int argc, char **argv)
     struct diag d = DIAG_INIT;
     int rc = EXIT_USAGE;
     memset(&prof, 0, sizeof prof);
-    if (sign_preflight(outs[REPORT_JSON], sign_key, &e) < 0) {
+    if (sign_preflight(outs[REPORT_JSON], sign_key, "--json", &e) < 0) {
         log_err("evaluate: %s", e.msg);
         goto out;
     }

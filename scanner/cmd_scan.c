@@ -329,7 +329,7 @@ int cmd_scan(int argc, char **argv)
         rc = cli_usage_error("scan", "only one report can go to standard output ('-')");
         goto out;
     }
-    if (sign_preflight(o.json, o.sign_key, &e) < 0) { /* before any probe */
+    if (sign_preflight(o.json, o.sign_key, "--json", &e) < 0) { /* before any probe */
         log_err("scan: %s", e.msg);
         goto out;
     }

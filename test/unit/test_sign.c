@@ -497,14 +497,14 @@ static void test_sign_outputs(void **state)
     struct fx *f = *state;
     struct coc_error e = { "" };
 
-    assert_int_equal(sign_preflight(NULL, NULL, &e), 0);
-    assert_int_equal(sign_preflight("-", NULL, &e), 0);
-    assert_int_equal(sign_preflight(NULL, f->priv, &e), -1);
+    assert_int_equal(sign_preflight(NULL, NULL, "--json", &e), 0);
+    assert_int_equal(sign_preflight("-", NULL, "--json", &e), 0);
+    assert_int_equal(sign_preflight(NULL, f->priv, "--json", &e), -1);
     assert_has(e.msg, "--sign-key needs --json FILE (a signature covers a file's exact bytes)");
-    assert_int_equal(sign_preflight("-", f->priv, &e), -1);
+    assert_int_equal(sign_preflight("-", f->priv, "--json", &e), -1);
     assert_has(e.msg, "--sign-key needs --json FILE");
-    assert_int_equal(sign_preflight(f->report, f->pub, &e), -1);
-    assert_int_equal(sign_preflight(f->report, f->priv, &e), 0);
+    assert_int_equal(sign_preflight(f->report, f->pub, "--json", &e), -1);
+    assert_int_equal(sign_preflight(f->report, f->priv, "--json", &e), 0);
 
     assert_int_equal(sign_outputs(f->report, NULL, "test"), 0);
     struct stat st;
